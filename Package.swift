@@ -1,0 +1,69 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+  .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+  name: "hpolab",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "hpolab", targets: ["hpolab"]),
+    .library(name: "LabCore", targets: ["LabCore"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+  ],
+  targets: [
+    // System libraries (Debian: libsqlite3-dev, libopenblas-dev).
+    .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+    .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
+
+    .target(name: "LabCore", swiftSettings: strict),
+    .target(name: "LabNumerics", dependencies: ["COpenBLAS"], swiftSettings: strict),
+    .target(name: "LabOptimizers", dependencies: ["LabCore", "LabNumerics"], swiftSettings: strict),
+    .target(
+      name: "LabSimulation",
+      dependencies: ["LabCore", .product(name: "HeapModule", package: "swift-collections")],
+      swiftSettings: strict),
+    .target(name: "LabEvaluators", dependencies: ["LabCore", "LabNumerics", "LabOptimizers"], swiftSettings: strict),
+    .target(name: "LabStore", dependencies: ["LabCore", "CSQLite"], swiftSettings: strict),
+    .target(name: "LabStatistics", dependencies: ["LabCore"], swiftSettings: strict),
+    .target(name: "LabPlot", dependencies: ["LabCore", "LabStatistics"], swiftSettings: strict),
+    .target(
+      name: "LabStudies",
+      dependencies: ["LabCore", "LabOptimizers", "LabSimulation", "LabEvaluators", "LabStore", "LabStatistics"],
+      swiftSettings: strict),
+    .target(name: "LabLive", dependencies: ["LabCore", "LabSimulation"], swiftSettings: strict),
+    .executableTarget(
+      name: "hpolab",
+      dependencies: [
+        "LabCore", "LabNumerics", "LabOptimizers", "LabSimulation", "LabEvaluators", "LabStore",
+        "LabStatistics", "LabPlot", "LabStudies", "LabLive",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: strict),
+    .executableTarget(
+      name: "hpolab-bench",
+      dependencies: [
+        "LabCore", "LabNumerics", "LabOptimizers", "LabSimulation", "LabEvaluators", "LabStore",
+        "LabStatistics", "LabStudies",
+      ],
+      swiftSettings: strict),
+
+    .testTarget(name: "LabCoreTests", dependencies: ["LabCore"], swiftSettings: strict),
+    .testTarget(name: "LabNumericsTests", dependencies: ["LabNumerics"], swiftSettings: strict),
+    .testTarget(name: "LabOptimizersTests", dependencies: ["LabCore", "LabNumerics", "LabOptimizers", "LabEvaluators"], swiftSettings: strict),
+    .testTarget(name: "LabSimulationTests", dependencies: ["LabCore", "LabSimulation", "LabEvaluators", "LabOptimizers"], swiftSettings: strict),
+    .testTarget(name: "LabEvaluatorsTests", dependencies: ["LabCore", "LabEvaluators"], swiftSettings: strict),
+    .testTarget(name: "LabStoreTests", dependencies: ["LabCore", "LabStore"], swiftSettings: strict),
+    .testTarget(name: "LabStatisticsTests", dependencies: ["LabCore", "LabStatistics"], swiftSettings: strict),
+    .testTarget(name: "LabPlotTests", dependencies: ["LabCore", "LabStatistics", "LabPlot"], swiftSettings: strict),
+    .testTarget(name: "LabStudiesTests", dependencies: ["LabCore", "LabStudies", "LabStore", "LabStatistics"], swiftSettings: strict),
+    .testTarget(name: "LabLiveTests", dependencies: ["LabCore", "LabLive", "LabOptimizers"], swiftSettings: strict),
+    .testTarget(name: "HpolabCLITests", dependencies: ["LabCore"], swiftSettings: strict),
+  ],
+  swiftLanguageModes: [.v6]
+)

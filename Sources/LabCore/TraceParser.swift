@@ -1,0 +1,204 @@
+import Foundation
+
+/// Reads recorded traces (JSON lines) into ``RecordedTrial`` values, validating every field.
+///
+/// Every problem is reported as a ``LabError`` with code `.parse` whose
+/// location names the file, the 1-based line and the field.
+public enum TraceParser {
+  /// A line that could not be read, with the error that says why.
+  public struct BadLine: Sendable, Hashable {
+    public var line: Int
+    public var error: LabError
+  }
+
+  /// Parses a whole trace file.
+  /// - Parameters:
+  ///   - url: the JSON-lines file; its stem names the run.
+  ///   - skipBad: when true, bad lines are returned in `bad` instead of stopping at the first.
+  /// - Throws: `.notFound` / `.io` when the file cannot be read; `.parse` at the first bad line unless `skipBad`.
+  public static func parse(contentsOf url: URL, skipBad: Bool = false) throws -> (trials: [RecordedTrial], bad: [BadLine]) {
+    let data: Data
+    do {
+      data = try Data(contentsOf: url)
+    } catch {
+      let exists = FileManager.default.fileExists(atPath: url.path)
+      throw LabError(exists ? .io : .notFound, exists ? "cannot read trace file" : "trace file does not exist",
+                     location: .init(file: url.path))
+    }
+    let run = url.deletingPathExtension().lastPathComponent
+    return try parse(data: data, run: run, file: url.path, skipBad: skipBad)
+  }
+
+  /// Parses JSON-lines `data` recorded by run `run` (empty lines are skipped; `file` is used in messages).
+  public static func parse(data: Data, run: String, file: String, skipBad: Bool = false) throws -> (
+    trials: [RecordedTrial], bad: [BadLine]
+  ) {
+    var trials: [RecordedTrial] = []
+    var bad: [BadLine] = []
+    var lineNumber = 0
+    var start = data.startIndex
+    while start < data.endIndex {
+      let end = data[start...].firstIndex(of: 0x0A) ?? data.endIndex
+      lineNumber += 1
+      var slice = data[start..<end]
+      if slice.last == 0x0D { slice = slice.dropLast() }
+      start = end < data.endIndex ? data.index(after: end) : end
+      if slice.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+      do {
+        trials.append(try parseLine(Data(slice), run: run, file: file, line: lineNumber))
+      } catch let error as LabError {
+        if skipBad { bad.append(BadLine(line: lineNumber, error: error)) } else { throw error }
+      }
+    }
+    return (trials, bad)
+  }
+
+  /// Parses one line.
+  public static func parseLine(_ data: Data, run: String, file: String, line: Int) throws -> RecordedTrial {
+    func fail(_ field: String?, _ message: String) -> LabError {
+      LabError(.parse, message, location: .init(file: file, line: line, field: field))
+    }
+    let bytes = [UInt8](data)
+    guard validUTF8(data) else { throw fail(nil, "line is not valid UTF-8") }
+    if let token = nonFiniteToken(in: data) {
+      throw fail(nil, "non-finite number '\(token)' (JSON allows finite numbers only)")
+    }
+    let root: JSONValue
+    do {
+      root = try JSONValue.parse(bytes)
+    } catch let error as JSONValue.SyntaxError {
+      throw fail(nil, "line is not valid JSON: \(error)")
+    }
+    guard case .object = root else { throw fail(nil, "line is not a JSON object") }
+
+    func object(_ value: JSONValue?, _ field: String) throws -> JSONValue {
+      guard let value else { throw fail(field, "missing field") }
+      guard case .object = value else { throw fail(field, "expected an object") }
+      return value
+    }
+    func string(_ dict: JSONValue, _ key: String, _ field: String) throws -> String {
+      guard let value = dict[key] else { throw fail(field, "missing field") }
+      guard let s = value.string else { throw fail(field, "expected a string") }
+      return s
+    }
+    func number(_ value: JSONValue?, _ field: String) throws -> Double {
+      guard let value else { throw fail(field, "missing field") }
+      guard let d = value.double else { throw fail(field, "expected a number") }
+      guard d.isFinite else { throw fail(field, "non-finite number") }
+      return d
+    }
+    func numbers(_ value: JSONValue?, _ field: String) throws -> [Double] {
+      guard let value else { throw fail(field, "missing field") }
+      guard case .array(let items) = value else { throw fail(field, "expected an array of numbers") }
+      return try items.enumerated().map { try number($0.element, "\(field)[\($0.offset)]") }
+    }
+    func time(_ text: String, _ field: String) throws -> String {
+      if !text.isEmpty && TraceTime.parse(text) == nil {
+        throw fail(field, "date '\(text)' does not parse as YYYY-MM-DD HH:MM:SS")
+      }
+      return text
+    }
+
+    let timing = try object(root["timing"], "timing")
+    let opening = try time(try string(timing, "opening_time", "timing.opening_time"), "timing.opening_time")
+    let usesStarting = timing["starting_time"] != nil
+    let endTrainingKey = usesStarting ? "starting_time" : "end_training_time"
+    let endTraining = try time(try string(timing, endTrainingKey, "timing.\(endTrainingKey)"), "timing.\(endTrainingKey)")
+    let ending = try time(try string(timing, "ending_time", "timing.ending_time"), "timing.ending_time")
+
+    let solution = try object(root["solution"], "solution")
+    let base = try numbers(solution["base_value"], "solution.base_value")
+    let converted = try numbers(solution["converted_values"], "solution.converted_values")
+    let space = Campaign.of(run: run).space
+    guard base.count == space.dimension else {
+      throw fail("solution.base_value", "expected \(space.dimension) values, found \(base.count)")
+    }
+    guard converted.count == space.dimension else {
+      throw fail("solution.converted_values", "expected \(space.dimension) values, found \(converted.count)")
+    }
+
+    guard case .object(let infoMembers) = try object(root["info"], "info") else { throw fail("info", "expected an object") }
+    var info: [RecordedTrial.InfoEntry] = []
+    var state = ScoreState.evaluated
+    for (key, value) in infoMembers {
+      switch value {
+      case .string(let s): info.append(.init(key: key, value: .string(s)))
+      case .null: info.append(.init(key: key, value: .null))
+      case .number:
+        let d = try number(value, "info.\(key)")
+        if value.isIntegerLiteral, let i = Int(exactly: d) {
+          info.append(.init(key: key, value: .int(i)))
+        } else {
+          info.append(.init(key: key, value: .double(d)))
+        }
+      default: throw fail("info.\(key)", "expected a string or a number")
+      }
+      if key == "score_state" {
+        guard let text = value.string, let parsed = ScoreState(rawValue: text) else {
+          throw fail("info.score_state", "unknown score state '\(value.pythonStyle)' (expected evaluated or approximated)")
+        }
+        state = parsed
+      }
+    }
+
+    let score = try object(root["score"], "score")
+    var metrics = Metrics()
+    var ucb: Double? = nil
+    var lcb: Double? = nil
+    switch state {
+    case .evaluated:
+      let hs = try object(score["hellaswag"], "score.hellaswag")
+      let mmlu = try object(score["mmlu"], "score.mmlu")
+      metrics[MetricName.hellaswagAcc] = try number(hs["acc,none"], "score.hellaswag.acc,none")
+      metrics[MetricName.hellaswagAccStderr] = try number(hs["acc_stderr,none"], "score.hellaswag.acc_stderr,none")
+      metrics[MetricName.hellaswagAccNorm] = try number(hs["acc_norm,none"], "score.hellaswag.acc_norm,none")
+      metrics[MetricName.hellaswagAccNormStderr] = try number(
+        hs["acc_norm_stderr,none"], "score.hellaswag.acc_norm_stderr,none")
+      metrics[MetricName.mmluAcc] = try number(mmlu["acc,none"], "score.mmlu.acc,none")
+      metrics[MetricName.mmluAccStderr] = try number(mmlu["acc_stderr,none"], "score.mmlu.acc_stderr,none")
+      guard !opening.isEmpty else { throw fail("timing.opening_time", "an evaluated trial needs an opening time") }
+    case .approximated:
+      ucb = try number(score["UCB"], "score.UCB")
+      lcb = try number(score["LCB"], "score.LCB")
+    }
+
+    return RecordedTrial(
+      run: run, line: line, openingTime: opening, endTrainingTime: endTraining, endingTime: ending,
+      usesStartingTimeKey: usesStarting, base: base, converted: converted, state: state, metrics: metrics,
+      ucb: ucb, lcb: lcb, info: info)
+  }
+
+  private static func validUTF8(_ data: Data) -> Bool {
+    var iterator = data.makeIterator()
+    var decoder = UTF8()
+    while true {
+      switch decoder.decode(&iterator) {
+      case .scalarValue: continue
+      case .emptyInput: return true
+      case .error: return false
+      }
+    }
+  }
+
+  /// `NaN`, `Infinity` or `-Infinity` outside strings (Python's json writes them).
+  private static func nonFiniteToken(in data: Data) -> String? {
+    let text = String(decoding: data, as: UTF8.self)
+    var inString = false
+    var escaped = false
+    var index = text.startIndex
+    while index < text.endIndex {
+      let c = text[index]
+      if inString {
+        if escaped { escaped = false } else if c == "\\" { escaped = true } else if c == "\"" { inString = false }
+      } else if c == "\"" {
+        inString = true
+      } else {
+        for token in ["NaN", "Infinity"] where text[index...].hasPrefix(token) {
+          return token
+        }
+      }
+      index = text.index(after: index)
+    }
+    return nil
+  }
+}

@@ -1,0 +1,1 @@
+// LabEvaluators: see DESIGN.md for what this module holds.

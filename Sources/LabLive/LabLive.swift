@@ -1,0 +1,1 @@
+// LabLive: see DESIGN.md for what this module holds.

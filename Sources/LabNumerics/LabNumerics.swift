@@ -1,0 +1,1 @@
+// LabNumerics: see DESIGN.md for what this module holds.

@@ -1,0 +1,1 @@
+// LabPlot: see DESIGN.md for what this module holds.

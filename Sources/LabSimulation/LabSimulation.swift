@@ -1,0 +1,1 @@
+// LabSimulation: see DESIGN.md for what this module holds.

@@ -1,0 +1,1 @@
+// LabStatistics: see DESIGN.md for what this module holds.

@@ -1,0 +1,1 @@
+// LabStore: see DESIGN.md for what this module holds.

@@ -1,0 +1,1 @@
+// LabStudies: see DESIGN.md for what this module holds.

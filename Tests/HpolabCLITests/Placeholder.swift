@@ -1,0 +1,1 @@
+// HpolabCLITests: tests arrive with the module.

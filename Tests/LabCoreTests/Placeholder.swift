@@ -1,0 +1,1 @@
+// LabCoreTests: tests arrive with the module.

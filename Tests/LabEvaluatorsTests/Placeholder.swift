@@ -1,0 +1,1 @@
+// LabEvaluatorsTests: tests arrive with the module.

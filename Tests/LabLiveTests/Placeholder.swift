@@ -1,0 +1,1 @@
+// LabLiveTests: tests arrive with the module.

@@ -1,0 +1,1 @@
+// LabNumericsTests: tests arrive with the module.

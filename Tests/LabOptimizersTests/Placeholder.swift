@@ -1,0 +1,1 @@
+// LabOptimizersTests: tests arrive with the module.

@@ -1,0 +1,1 @@
+// LabPlotTests: tests arrive with the module.

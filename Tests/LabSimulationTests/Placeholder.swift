@@ -1,0 +1,1 @@
+// LabSimulationTests: tests arrive with the module.

@@ -1,0 +1,1 @@
+// LabStatisticsTests: tests arrive with the module.

@@ -1,0 +1,1 @@
+// LabStoreTests: tests arrive with the module.

@@ -1,0 +1,1 @@
+// LabStudiesTests: tests arrive with the module.
