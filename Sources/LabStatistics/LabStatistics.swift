@@ -1,1 +1,0 @@
-// LabStatistics: see DESIGN.md for what this module holds.

@@ -1,1 +1,0 @@
-// LabStatisticsTests: tests arrive with the module.
