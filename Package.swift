@@ -22,7 +22,7 @@ let package = Package(
     .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
 
     .target(name: "LabCore", swiftSettings: strict),
-    .target(name: "LabNumerics", dependencies: ["COpenBLAS"], swiftSettings: strict),
+    .target(name: "LabNumerics", dependencies: ["LabCore", "COpenBLAS"], swiftSettings: strict),
     .target(name: "LabOptimizers", dependencies: ["LabCore", "LabNumerics"], swiftSettings: strict),
     .target(
       name: "LabSimulation",
@@ -54,7 +54,7 @@ let package = Package(
       swiftSettings: strict),
 
     .testTarget(name: "LabCoreTests", dependencies: ["LabCore"], swiftSettings: strict),
-    .testTarget(name: "LabNumericsTests", dependencies: ["LabNumerics"], swiftSettings: strict),
+    .testTarget(name: "LabNumericsTests", dependencies: ["LabCore", "LabNumerics"], swiftSettings: strict),
     .testTarget(name: "LabOptimizersTests", dependencies: ["LabCore", "LabNumerics", "LabOptimizers", "LabEvaluators"], swiftSettings: strict),
     .testTarget(name: "LabSimulationTests", dependencies: ["LabCore", "LabSimulation", "LabEvaluators", "LabOptimizers"], swiftSettings: strict),
     .testTarget(name: "LabEvaluatorsTests", dependencies: ["LabCore", "LabEvaluators"], swiftSettings: strict),

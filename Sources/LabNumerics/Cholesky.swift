@@ -1,0 +1,212 @@
+// Notation
+//   K ∈ ℝ^{n×n}   a symmetric positive (semi-)definite matrix, column-major
+//   L             its lower Cholesky factor, K + δI = L·Lᵀ
+//   δ             the jitter added to the diagonal (0 when the first try succeeds)
+//   jitter ladder δ_0 = 0, δ_t = base · mean(diag K) · 10^(t−1), t = 1 … tries−1
+
+import COpenBLAS
+import LabCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The Cholesky factorisation K + δI = L·Lᵀ of a symmetric positive-definite matrix, with jitter escalation.
+///
+/// The first try factors K as given (LAPACK `dpotrf`). When that fails
+/// (K is singular or indefinite in floating point, e.g. because two rows of
+/// a kernel matrix are equal), a jitter δ = 1e-9 · mean(diag K) is added to
+/// the diagonal and multiplied by 10 at each further try. After the last try
+/// the factorisation throws ``LabError`` `.numerical`.
+///
+/// Only the lower triangle of K is read.
+/// - Complexity: O(n³/3) per try; O(n²) per solve.
+public struct Cholesky: Sendable, Hashable {
+  /// The order n.
+  public let order: Int
+  /// L in the lower triangle of a column-major n × n array (the upper triangle holds K's upper triangle, unused).
+  public private(set) var factor: [Double]
+  /// The jitter δ that made the factorisation succeed (0 when none was needed).
+  public let jitter: Double
+
+  /// Factors `matrix`, escalating jitter over `tries` attempts.
+  /// - Throws: ``LabError`` `.numerical` when every try fails, `.invalidInput` when the matrix is not square or not finite.
+  public init(_ matrix: Matrix, tries: Int = 5, jitterBase: Double = 1e-9) throws {
+    guard matrix.rows == matrix.columns else {
+      throw LabError(.invalidInput, "Cholesky: the matrix is \(matrix.rows)×\(matrix.columns), not square")
+    }
+    var storage = matrix.storage
+    // Make the upper triangle mirror the lower one: it is the backup used to restore after a failed try.
+    let n = matrix.rows
+    for j in 0..<n { for i in 0..<j { storage[i + j * n] = storage[j + i * n] } }
+    self.order = n
+    self.jitter = try Cholesky.factorInPlace(&storage, order: n, tries: tries, jitterBase: jitterBase)
+    self.factor = storage
+  }
+
+  /// Factors the symmetric matrix held in `storage` (both triangles filled) in place: on return the lower triangle holds L.
+  ///
+  /// The strictly upper triangle is left untouched and serves to restore the
+  /// matrix between tries, so no copy is made when the first try succeeds.
+  /// This is the allocation-free entry point for inner loops (GP fitting).
+  /// - Returns: the jitter δ used.
+  /// - Throws: ``LabError`` `.numerical` after the last try; `.invalidInput` when a diagonal element is not finite.
+  public static func factorInPlace(
+    _ storage: inout [Double], order n: Int, tries: Int = 5, jitterBase: Double = 1e-9
+  ) throws -> Double {
+    precondition(storage.count >= n * n, "Cholesky.factorInPlace: storage holds \(storage.count) values, need \(n * n)")
+    configureBLAS()
+    if n == 0 { return 0 }
+    var meanDiagonal = 0.0
+    for i in 0..<n { meanDiagonal += storage[i + i * n] }
+    meanDiagonal /= Double(n)
+    guard meanDiagonal.isFinite else {
+      throw LabError(.invalidInput, "Cholesky: the matrix of order \(n) has a non-finite diagonal (mean \(meanDiagonal))")
+    }
+    let scale = meanDiagonal > 0 ? meanDiagonal : 1
+    // The diagonal is overwritten by a failed try; keep it only when a retry happens.
+    var diagonal: [Double]? = nil
+    var jitter = 0.0
+    var lastInfo: Int32 = 0
+    for attempt in 0..<max(tries, 1) {
+      if attempt > 0 {
+        if diagonal == nil { return try failure(n: n, info: lastInfo, jitter: 0, tries: tries) }
+        jitter = jitterBase * scale * pow10(attempt - 1)
+        for j in 0..<n {
+          for i in (j + 1)..<n { storage[i + j * n] = storage[j + i * n] }
+          storage[j + j * n] = (diagonal?[j] ?? 0) + jitter
+        }
+      } else if tries > 1 {
+        var d = [Double](repeating: 0, count: n)
+        for i in 0..<n { d[i] = storage[i + i * n] }
+        diagonal = d
+      }
+      var info: Int32 = 0
+      var uplo = CChar(UInt8(ascii: "L"))
+      var order = Int32(n)
+      var lda = Int32(n)
+      storage.withUnsafeMutableBufferPointer { a in
+        dpotrf_(&uplo, &order, a.baseAddress, &lda, &info)
+      }
+      if info == 0 { return jitter }
+      lastInfo = info
+    }
+    return try failure(n: n, info: lastInfo, jitter: jitter, tries: tries)
+  }
+
+  private static func failure(n: Int, info: Int32, jitter: Double, tries: Int) throws -> Double {
+    throw LabError(
+      .numerical,
+      "Cholesky: matrix of order \(n) is not positive definite (LAPACK dpotrf info \(info)) after \(tries) tries, last jitter \(jitter)"
+    )
+  }
+
+  private static func pow10(_ k: Int) -> Double {
+    var v = 1.0
+    for _ in 0..<k { v *= 10 }
+    return v
+  }
+
+  /// L as a matrix (upper triangle zero).
+  public var lower: Matrix {
+    var m = Matrix(rows: order, columns: order)
+    for j in 0..<order { for i in j..<order { m[i, j] = factor[i + j * order] } }
+    return m
+  }
+
+  /// log det(K + δI) = 2 Σ log L_ii.
+  public var logDeterminant: Double {
+    var s = 0.0
+    for i in 0..<order { s += log(factor[i + i * order]) }
+    return 2 * s
+  }
+
+  /// Solves (K + δI)·x = b in place (LAPACK `dpotrs`).
+  public func solve(_ b: inout [Double]) {
+    precondition(b.count == order, "Cholesky.solve: \(b.count) values for order \(order)")
+    Cholesky.solveInPlace(factor: factor, order: order, &b)
+  }
+
+  /// Solves L·x = b in place (LAPACK `dtrtrs`): the whitened vector.
+  public func solveLower(_ b: inout [Double]) {
+    precondition(b.count == order, "Cholesky.solveLower: \(b.count) values for order \(order)")
+    Cholesky.solveLowerInPlace(factor: factor, order: order, columns: 1, &b)
+  }
+
+  /// (K + δI)⁻¹ as a full symmetric matrix (LAPACK `dpotri`).
+  public func inverse() -> Matrix {
+    var a = factor
+    Cholesky.invertInPlace(&a, order: order)
+    return Matrix(rows: order, columns: order, columnMajor: a)
+  }
+
+  /// Solves with a factor produced by ``factorInPlace(_:order:tries:jitterBase:)``.
+  public static func solveInPlace(factor: [Double], order n: Int, _ b: inout [Double]) {
+    if n == 0 { return }
+    var info: Int32 = 0
+    var uplo = CChar(UInt8(ascii: "L"))
+    var order = Int32(n)
+    var nrhs: Int32 = 1
+    var lda = Int32(n)
+    var ldb = Int32(n)
+    factor.withUnsafeBufferPointer { a in
+      b.withUnsafeMutableBufferPointer { x in
+        dpotrs_(&uplo, &order, &nrhs, a.baseAddress, &lda, x.baseAddress, &ldb, &info)
+      }
+    }
+  }
+
+  /// Solves L·X = B in place for `columns` right-hand sides stored column-major in `b` (n × columns).
+  public static func solveLowerInPlace(factor: [Double], order n: Int, columns: Int, _ b: inout [Double]) {
+    if n == 0 || columns == 0 { return }
+    var info: Int32 = 0
+    var uplo = CChar(UInt8(ascii: "L"))
+    var trans = CChar(UInt8(ascii: "N"))
+    var diag = CChar(UInt8(ascii: "N"))
+    var order = Int32(n)
+    var nrhs = Int32(columns)
+    var lda = Int32(n)
+    var ldb = Int32(n)
+    factor.withUnsafeBufferPointer { a in
+      b.withUnsafeMutableBufferPointer { x in
+        dtrtrs_(&uplo, &trans, &diag, &order, &nrhs, a.baseAddress, &lda, x.baseAddress, &ldb, &info)
+      }
+    }
+  }
+
+  /// Replaces a factor (lower triangle) by the full symmetric inverse (LAPACK `dpotri`, then mirrored).
+  public static func invertInPlace(_ a: inout [Double], order n: Int) {
+    if n == 0 { return }
+    var info: Int32 = 0
+    var uplo = CChar(UInt8(ascii: "L"))
+    var order = Int32(n)
+    var lda = Int32(n)
+    a.withUnsafeMutableBufferPointer { p in
+      dpotri_(&uplo, &order, p.baseAddress, &lda, &info)
+    }
+    for j in 0..<n { for i in (j + 1)..<n { a[j + i * n] = a[i + j * n] } }
+  }
+}
+
+#if DEBUG
+extension Cholesky {
+  /// The largest |(L·Lᵀ − K − δI)_ij| over the lower triangle: the factorisation's residual (debug and test builds only).
+  public func residual(against matrix: Matrix) -> Double {
+    var worst = 0.0
+    let n = order
+    for j in 0..<n {
+      for i in j..<n {
+        var s = 0.0
+        for k in 0...j { s += factor[i + k * n] * factor[j + k * n] }
+        let target = matrix[i, j] + (i == j ? jitter : 0)
+        worst = Swift.max(worst, abs(s - target))
+      }
+    }
+    return worst
+  }
+}
+#endif

@@ -1,1 +1,0 @@
-// LabNumerics: see DESIGN.md for what this module holds.
