@@ -1,0 +1,435 @@
+// Generators of the figure catalogue: input data → data tables + gnuplot script.
+//
+// Notation
+//   file      the figure's data file, `NAME.dat`; blocks addressed by `index i`
+//   panel     one plot of a multiplot (one per worker count, benchmark, parameter)
+//   colour    Okabe–Ito by algorithm (FigureStyle.colours), viridis ramp for scores
+//   hours     simulated seconds / 3600
+
+import LabCore
+
+/// Builds the catalogue's figures from their input data.
+///
+/// Every generator throws `.invalidInput` when there is nothing to draw, so that
+/// `hpolab plot all` can skip a figure that does not apply with a reason.
+public enum Figures {
+  // MARK: convergence
+
+  /// Best-so-far curves with interquartile bands (and recorded runs as points), one panel per worker count when panels are named.
+  /// - Throws: `.invalidInput` when there is no series.
+  public static func convergence(_ data: ConvergenceData, style: FigureStyle, name: String? = nil) throws -> Figure {
+    let name = name ?? (data.axis == .evaluations ? FigureKind.convergence.rawValue : FigureKind.convergenceTime.rawValue)
+    guard !data.series.isEmpty || !data.recorded.isEmpty else {
+      throw LabError(.invalidInput, "figure '\(name)': no best-so-far curve to draw")
+    }
+    let file = name + ".dat"
+    let xColumn = data.axis == .evaluations ? "evaluations" : "hours"
+    var table = DataTable(
+      fileName: file,
+      comments: [
+        "\(name): best-so-far \(data.metric) against \(xColumn)",
+        "curves: median and quartiles over seeds; points: individual recorded runs (y in the median column)",
+      ],
+      columns: [xColumn, "median", "q1", "q3"])
+    let labels = uniqueLabels(data.series.map(\.label) + data.recorded.map(\.label))
+    let colours = Dictionary(uniqueKeysWithValues: zip(labels, FigureStyle.colours(for: labels)))
+    let panels = data.panels
+    var plots: [PlotCommand] = []
+    for panel in panels {
+      var plot = PlotCommand()
+      for s in data.series where s.panel == panel {
+        table.beginBlock("\(s.label)\(panel.map { " [\($0)]" } ?? "")")
+        for i in s.x.indices { table.row([s.x[i], s.median[i], s.q1[i], s.q3[i]]) }
+        let c = colours[s.label] ?? "#000000"
+        let i = table.blocks - 1
+        plot.add("\(DataFormat.quoted(file)) index \(i) using 1:3:4 with filledcurves lc rgb '\(c)' notitle")
+        let keyTitle = panel == panels.first ? "title \(GnuplotText.literal(s.label))" : "notitle"
+        plot.add("'' index \(i) using 1:2 with steps lw 2.2 lc rgb '\(c)' \(keyTitle)")
+      }
+      for (k, r) in data.recorded.enumerated() where r.panel == panel {
+        table.beginBlock("recorded \(r.label)\(panel.map { " [\($0)]" } ?? "")")
+        for i in r.x.indices { table.row([r.x[i], r.y[i], .nan, .nan]) }
+        let c = colours[r.label] ?? "#000000"
+        let pt = FigureStyle.pointTypes[k % FigureStyle.pointTypes.count]
+        let keyTitle = panel == panels.first ? "title \(GnuplotText.literal(r.label + " (recorded run)"))" : "notitle"
+        plot.add("\(DataFormat.quoted(file)) index \(table.blocks - 1) using 1:2 with points pt \(pt) ps 0.9 lc rgb '\(c)' \(keyTitle)")
+      }
+      plots.append(plot)
+    }
+    let metric = RunLabel.metric(data.metric)
+    let xLabel = data.axis == .evaluations ? "evaluations (trials finished)" : "simulated time (hours)"
+    let main = data.axis == .evaluations
+      ? "Best-so-far \(metric) against evaluations (median, interquartile band)"
+      : "Best-so-far \(metric) against simulated time (median, interquartile band)"
+    var script = header(style, output: name + "." + style.format.fileExtension, panels: panels.count)
+    script += "set xlabel \(GnuplotText.literal(xLabel))\nset ylabel \(GnuplotText.literal("best-so-far " + metric))\n"
+    script += "set key bottom right\n"
+    script += "set xrange [0:*]\n"
+    script += multiplot(main: main, subtitle: data.subtitle, panelTitles: panels, plots: plots)
+    return Figure(name: name, tables: [table], script: script, format: style.format)
+  }
+
+  // MARK: scaling
+
+  /// Time-to-target (left) and speed-up over one worker (right) against workers on a log₂ axis.
+  /// - Throws: `.invalidInput` when there is no series.
+  public static func scaling(_ data: ScalingData, style: FigureStyle, name: String = FigureKind.scaling.rawValue) throws -> Figure {
+    guard !data.series.isEmpty else { throw LabError(.invalidInput, "figure '\(name)': no scaling series to draw") }
+    let file = name + ".dat"
+    var table = DataTable(
+      fileName: file,
+      comments: ["\(name): hours to reach \(data.metric) ≥ \(DataFormat.fixed(data.target, decimals: 4)), and speed-up over W = 1"],
+      columns: ["workers", "hours_median", "hours_q1", "hours_q3", "speedup"])
+    let algorithms = uniqueLabels(data.series.map(\.algorithm))
+    let colours = Dictionary(uniqueKeysWithValues: zip(algorithms, FigureStyle.colours(for: algorithms)))
+    var left = PlotCommand()
+    var right = PlotCommand()
+    var maxWorkers = 1
+    for s in data.series {
+      table.beginBlock(s.label)
+      for i in s.workers.indices {
+        table.row([Double(s.workers[i]), s.hoursMedian[i], s.hoursQ1[i], s.hoursQ3[i], s.speedUp[i]])
+        maxWorkers = max(maxWorkers, s.workers[i])
+      }
+      let c = colours[s.algorithm] ?? "#000000"
+      let sync = s.mode == .sync
+      let line = "lc rgb '\(c)' dt \(sync ? 2 : 1) pt \(sync ? 6 : 7) ps 1.0 lw 2"
+      let i = table.blocks - 1
+      left.add("\(DataFormat.quoted(file)) index \(i) using 1:2:3:4 with yerrorlines \(line) title \(GnuplotText.literal(s.label))")
+      right.add("\(DataFormat.quoted(file)) index \(i) using 1:5 with linespoints \(line) notitle")
+    }
+    right.add("x with lines lc rgb '#999999' dt 3 lw 1.2 title 'ideal (linear)'")
+    let metric = RunLabel.metric(data.metric)
+    var script = header(style, output: name + "." + style.format.fileExtension, panels: 2)
+    script += "set logscale x 2\nset xrange [0.8:\(maxWorkers * 5 / 4 + 1)]\nset xlabel 'workers W (log_2 scale)'\n"
+    script += "set key top right\n"
+    let main = "Scaling with workers: synchronous (dashed, open) against asynchronous (solid, filled)"
+    let subtitle = (["target: \(metric) ≥ \(DataFormat.fixed(data.target, decimals: 3))"] + (data.subtitle.isEmpty ? [] : [data.subtitle]))
+      .joined(separator: "; ")
+    script += "set multiplot layout 1,2 title \(GnuplotText.title(main, subtitle))\n"
+    script += "set title 'Time to target'\nset ylabel 'simulated hours to target (median, IQR)'\nset yrange [0:*]\n"
+    script += left.text + "\n"
+    script += "set title 'Speed-up over one worker'\nset ylabel 'speed-up (median hours at W = 1 / at W)'\n"
+    script += "set logscale y 2\nset yrange [0.5:\(maxWorkers * 5 / 4 + 1)]\nset key top left\n"
+    script += right.text + "\nunset multiplot\n"
+    return Figure(name: name, tables: [table], script: script, format: style.format)
+  }
+
+  // MARK: timeline
+
+  /// A Gantt chart: one row per worker, one bar per trial coloured by score, failures hatched grey.
+  /// - Throws: `.invalidInput` when no trial used a worker.
+  public static func timeline(_ data: TimelineData, style: FigureStyle, name: String = FigureKind.timeline.rawValue) throws -> Figure {
+    guard !data.bars.isEmpty else { throw LabError(.invalidInput, "figure '\(name)': the run has no trial that ran on a worker") }
+    let file = name + ".dat"
+    var table = DataTable(
+      fileName: file,
+      comments: ["\(name): trials as bars on their worker's row; times in simulated hours; score = \(data.metric)"],
+      columns: ["worker", "start_hours", "end_hours", "score", "trial"])
+    let ordered = data.bars.sorted { ($0.worker, $0.start, $0.trial) < ($1.worker, $1.start, $1.trial) }
+    let done = ordered.filter { $0.state == .completed && $0.score != nil }
+    let other = ordered.filter { !($0.state == .completed && $0.score != nil) }
+    func write(_ bars: [TimelineBar]) {
+      for b in bars {
+        table.row([
+          String(b.worker), DataFormat.fixed(b.start / 3600), DataFormat.fixed(b.end / 3600), DataFormat.fixed(b.score),
+          String(b.trial),
+        ])
+      }
+    }
+    var plot = PlotCommand()
+    let barHalf = "0.36"
+    if !done.isEmpty {
+      table.beginBlock("completed")
+      write(done)
+      plot.add(
+        "\(DataFormat.quoted(file)) index \(table.blocks - 1) using (($2+$3)/2):1:(($3-$2)/2):(\(barHalf)):4 with boxxyerror fc palette fs solid 0.95 border lc rgb 'white' notitle")
+    }
+    if !other.isEmpty {
+      table.beginBlock("failed or interrupted")
+      write(other)
+      plot.add(
+        "\(DataFormat.quoted(file)) index \(table.blocks - 1) using (($2+$3)/2):1:(($3-$2)/2):(\(barHalf)) with boxxyerror fc rgb '#777777' fs pattern 4 border lc rgb '#555555' title 'failed'")
+    }
+    if !done.isEmpty, done.count <= 80 {
+      plot.add("\(DataFormat.quoted(file)) index 0 using (($2+$3)/2):1:(sprintf('%d', $5)) with labels font ',8' tc rgb '#FFFFFF' notitle")
+    }
+    let scores = done.compactMap(\.score)
+    let makespan = (ordered.map(\.end).max() ?? 0) / 3600
+    let rows = max(1, data.workers)
+    let heightScale = min(2.0, max(0.7, 0.45 + 0.08 * Double(rows)))
+    var script = header(style, output: name + "." + style.format.fileExtension, panels: 1, heightScale: heightScale)
+    script += FigureStyle.scorePalette + "\n"
+    let (lo, hi) = scoreRange(scores)
+    script += "set cbrange [\(DataFormat.fixed(lo, decimals: 4)):\(DataFormat.fixed(hi, decimals: 4))]\n"
+    script += "set cblabel \(GnuplotText.literal(RunLabel.metric(data.metric)))\n"
+    script += "set colorbox user origin graph 1.03, graph 0 size character 1.5, graph 1\n"
+    script += "set rmargin 14\n"
+    script += "set xlabel 'simulated time (hours)'\nset ylabel 'worker'\n"
+    script += "set xrange [0:\(DataFormat.fixed(max(makespan, 1e-6) * 1.02, decimals: 4))]\n"
+    script += "set yrange [\(DataFormat.fixed(Double(rows) - 0.5, decimals: 1)):-0.5]\n"
+    if rows <= 32 {
+      script += "set ytics (" + (0..<rows).map { "\"\($0 + 1)\" \($0)" }.joined(separator: ", ") + ") scale 0\n"
+    } else {
+      script += "set ytics autofreq scale 0\n"
+    }
+    script += "set grid noytics xtics\n"
+    script += "set key outside bottom center horizontal\n"
+    let idle = DataFormat.fixed(100 * data.idleFraction, decimals: 1)
+    let main = "Worker timeline: which worker ran which trial when"
+    let subtitle = [data.subtitle, "bars coloured by \(RunLabel.metric(data.metric)); gaps are idle time (\(idle) %)"]
+      .filter { !$0.isEmpty }.joined(separator: "; ")
+    script += "set title \(GnuplotText.title(main, subtitle))\n"
+    script += plot.text + "\n"
+    return Figure(name: name, tables: [table], script: script, format: style.format)
+  }
+
+  // MARK: variables
+
+  /// One panel per hyperparameter (value trained with against trial index, coloured by score) and one for the score.
+  /// - Throws: `.invalidInput` when there is no evaluated trial.
+  public static func variables(_ data: VariablesData, style: FigureStyle, name: String = FigureKind.variables.rawValue) throws -> Figure {
+    guard !data.rows.isEmpty else { throw LabError(.invalidInput, "figure '\(name)': the run has no evaluated trial") }
+    let file = name + ".dat"
+    var table = DataTable(
+      fileName: file,
+      comments: ["\(name): configuration values trained with, trial by trial; score = \(data.metric) (NaN: failed)"],
+      columns: ["trial"] + data.parameters.map(\.name) + ["score"])
+    let completed = data.rows.filter { $0.score != nil }
+    let failed = data.rows.filter { $0.score == nil }
+    func write(_ rows: [VariablesData.Row]) {
+      for r in rows {
+        table.row([String(r.index)] + r.values.map { DataFormat.fixed($0, decimals: 10) } + [DataFormat.fixed(r.score)])
+      }
+    }
+    var completedIndex: Int? = nil
+    var failedIndex: Int? = nil
+    if !completed.isEmpty { table.beginBlock("completed"); write(completed); completedIndex = table.blocks - 1 }
+    if !failed.isEmpty { table.beginBlock("failed"); write(failed); failedIndex = table.blocks - 1 }
+    let d = data.parameters.count
+    let panels = d + 1
+    let columns = panels <= 4 ? 2 : 3
+    let rows = (panels + columns - 1) / columns
+    var script = header(style, output: name + "." + style.format.fileExtension, panels: panels,
+                        widthScale: columns == 3 ? 1.5 : 1.2, heightScale: rows == 1 ? 0.7 : 0.55 * Double(rows))
+    script += FigureStyle.scorePalette + "\n"
+    let (lo, hi) = scoreRange(completed.compactMap(\.score))
+    script += "set cbrange [\(DataFormat.fixed(lo, decimals: 4)):\(DataFormat.fixed(hi, decimals: 4))]\n"
+    script += "unset colorbox\nset key off\nset xlabel 'trial'\n"
+    script += "set xrange [0:\(data.rows.map(\.index).max().map { $0 + 1 } ?? 1)]\n"
+    let main = "Hyperparameters trained with, trial after trial (colour: \(RunLabel.metric(data.metric)))"
+    script += "set multiplot layout \(rows),\(columns) title \(GnuplotText.title(main, data.subtitle + (failed.isEmpty ? "" : "; grey crosses: failed trials")))\n"
+    for (j, p) in data.parameters.enumerated() {
+      let column = j + 2
+      script += "set title \(GnuplotText.literal(p.name))\n"
+      let lower = p.kind == .log ? p.convert(p.lower) : p.lower
+      let upper = p.kind == .log ? p.convert(p.upper) : p.upper
+      if p.kind == .log {
+        script += "set logscale y 10\nset format y '10^{%L}'\n"
+        script += "set yrange [\(DataFormat.fixed(lower, decimals: 12)):\(DataFormat.fixed(upper, decimals: 12))]\n"
+      } else {
+        let pad = (upper - lower) * 0.04
+        script += "unset logscale y\nset format y '%g'\n"
+        script += "set yrange [\(DataFormat.fixed(lower - pad, decimals: 6)):\(DataFormat.fixed(upper + pad, decimals: 6))]\n"
+      }
+      script += "set ylabel \(GnuplotText.literal(unitLabel(p)))\n"
+      var plot = PlotCommand()
+      if let c = completedIndex { plot.add("\(DataFormat.quoted(file)) index \(c) using 1:\(column):\(d + 2) with points pt 7 ps 0.9 lc palette") }
+      if let f = failedIndex { plot.add("\(DataFormat.quoted(file)) index \(f) using 1:\(column) with points pt 2 ps 0.8 lc rgb '#777777'") }
+      script += plot.text + "\n"
+    }
+    script += "set title \(GnuplotText.literal(RunLabel.metric(data.metric)))\nunset logscale y\nset format y '%g'\n"
+    script += "set yrange [*:*]\nset ylabel 'score'\n"
+    script += "set colorbox vertical user origin graph 1.04, graph 0 size character 1.2, graph 1\n"
+    var scorePlot = PlotCommand()
+    if let c = completedIndex {
+      scorePlot.add("\(DataFormat.quoted(file)) index \(c) using 1:\(d + 2):\(d + 2) with points pt 7 ps 0.9 lc palette")
+    } else {
+      scorePlot.add("\(DataFormat.quoted(file)) index \(failedIndex ?? 0) using 1:(NaN) with points notitle")
+    }
+    script += scorePlot.text + "\nunset multiplot\n"
+    return Figure(name: name, tables: [table], script: script, format: style.format)
+  }
+
+  // MARK: scores
+
+  /// HellaSwag (left) and MMLU (right) accuracy of every evaluated trial of several runs, against evaluation index.
+  /// - Throws: `.invalidInput` when no run has an evaluated trial.
+  public static func scores(_ data: ScoresData, style: FigureStyle, name: String = FigureKind.scores.rawValue) throws -> Figure {
+    let runs = data.runs.filter { !$0.index.isEmpty }
+    guard !runs.isEmpty else { throw LabError(.invalidInput, "figure '\(name)': no evaluated trial with HellaSwag and MMLU scores") }
+    let file = name + ".dat"
+    var table = DataTable(
+      fileName: file, comments: ["\(name): every evaluated trial; accuracies in [0, 1]"],
+      columns: ["evaluation", "hellaswag_acc", "mmlu_acc"])
+    let labels = runs.map(\.label)
+    let colours = FigureStyle.colours(for: labels)
+    var left = PlotCommand()
+    var right = PlotCommand()
+    for (k, r) in runs.enumerated() {
+      table.beginBlock(r.label)
+      for i in r.index.indices { table.row([String(r.index[i]), DataFormat.fixed(r.hellaswag[i]), DataFormat.fixed(r.mmlu[i])]) }
+      let i = table.blocks - 1
+      let pt = FigureStyle.pointTypes[k % FigureStyle.pointTypes.count]
+      let look = "with points pt \(pt) ps 0.85 lc rgb '\(colours[k])'"
+      left.add("\(DataFormat.quoted(file)) index \(i) using 1:2 \(look) title \(GnuplotText.literal(r.label))")
+      right.add("\(DataFormat.quoted(file)) index \(i) using 1:3 \(look) notitle")
+    }
+    let all = runs.flatMap { $0.hellaswag + $0.mmlu }
+    let lo = max(0, ((all.min() ?? 0) * 20).rounded(.down) / 20)
+    let hi = min(1, ((all.max() ?? 1) * 20).rounded(.up) / 20)
+    let maxIndex = runs.flatMap(\.index).max() ?? 1
+    var script = header(style, output: name + "." + style.format.fileExtension, panels: 2)
+    script += "set xlabel 'evaluation (trial index in its run)'\nset xrange [0:\(maxIndex + 1)]\n"
+    script += "set yrange [\(DataFormat.fixed(lo, decimals: 2)):\(DataFormat.fixed(hi, decimals: 2))]\n"
+    script += "set key outside bottom center horizontal maxrows 2\n"
+    script += "set multiplot layout 1,2 title \(GnuplotText.title("Every evaluated trial: HellaSwag and MMLU accuracy by run", data.subtitle))\n"
+    script += "set title 'HellaSwag (optimised; validation)'\nset ylabel 'HellaSwag accuracy'\n" + left.text + "\n"
+    script += "set title 'MMLU (held out; test)'\nset ylabel 'MMLU accuracy'\nset key off\n" + right.text + "\nunset multiplot\n"
+    return Figure(name: name, tables: [table], script: script, format: style.format)
+  }
+
+  // MARK: ranks
+
+  /// Average ranks as points with ±CD/2 intervals: two algorithms differ significantly when their intervals do not overlap.
+  /// - Throws: never beyond what ``RanksData``'s initialiser checks.
+  public static func ranks(_ data: RanksData, style: FigureStyle, name: String = FigureKind.ranks.rawValue) throws -> Figure {
+    let file = name + ".dat"
+    var table = DataTable(
+      fileName: file,
+      comments: [
+        "\(name): Friedman average ranks (1 = best) over \(data.problems) problems; Nemenyi critical difference CD = \(DataFormat.fixed(data.criticalDifference, decimals: 4)) at alpha = \(DataFormat.fixed(data.alpha, decimals: 2))"
+      ],
+      columns: ["position", "rank", "low", "high", "algorithm"])
+    let order = data.ranks.indices.sorted { (data.ranks[$0], $0) < (data.ranks[$1], $1) }
+    let half = data.criticalDifference / 2
+    let colours = FigureStyle.colours(for: data.algorithms)
+    table.beginBlock("algorithms by rank")
+    for (pos, i) in order.enumerated() {
+      table.row([
+        String(pos), DataFormat.fixed(data.ranks[i], decimals: 4), DataFormat.fixed(data.ranks[i] - half, decimals: 4),
+        DataFormat.fixed(data.ranks[i] + half, decimals: 4), DataFormat.quoted(data.algorithms[i]),
+      ])
+    }
+    let k = data.algorithms.count
+    var script = header(style, output: name + "." + style.format.fileExtension, panels: 1,
+                        heightScale: min(1.2, max(0.55, 0.35 + 0.08 * Double(k))))
+    let lo = min(1, (order.first.map { data.ranks[$0] } ?? 1) - half)
+    let hi = max(Double(k), (order.last.map { data.ranks[$0] } ?? Double(k)) + half)
+    script += "set xrange [\(DataFormat.fixed(lo - 0.2, decimals: 2)):\(DataFormat.fixed(hi + 0.2, decimals: 2))]\n"
+    script += "set yrange [\(DataFormat.fixed(Double(k) - 0.4, decimals: 1)):-1.2]\n"
+    script += "set xlabel 'average rank (1 = best)'\nunset ylabel\n"
+    let tics = order.enumerated().map { pos, i in "\(GnuplotText.literal(data.algorithms[i])) \(pos)" }.joined(separator: ", ")
+    script += "set ytics (\(tics)) scale 0\nset grid xtics noytics\nset key off\n"
+    script += "set xtics 1\n"
+    // The CD scale bar above the first algorithm.
+    let x0 = lo
+    script += "set arrow 1 from \(DataFormat.fixed(x0, decimals: 4)),-0.85 to \(DataFormat.fixed(x0 + data.criticalDifference, decimals: 4)),-0.85 heads size screen 0.006,90 lw 2 lc rgb '#000000'\n"
+    script += "set label 1 \(GnuplotText.literal("CD = " + DataFormat.fixed(data.criticalDifference, decimals: 2))) at \(DataFormat.fixed(x0 + data.criticalDifference / 2, decimals: 4)),-0.85 center offset 0,0.9\n"
+    let main = "Friedman average ranks with the Nemenyi critical difference"
+    let subtitle = ([data.subtitle, "\(data.problems) problems, α = \(DataFormat.fixed(data.alpha, decimals: 2)); bars span ±CD/2: no overlap ⇒ significant difference"])
+      .filter { !$0.isEmpty }.joined(separator: "; ")
+    script += "set title \(GnuplotText.title(main, subtitle))\n"
+    var plot = PlotCommand()
+    for (pos, i) in order.enumerated() {
+      plot.add(
+        "\(pos == 0 ? DataFormat.quoted(file) : "''") index 0 every ::\(pos)::\(pos) using 2:1:3:4 with xerrorbars pt 7 ps 1.4 lw 2 lc rgb '\(colours[i])'")
+    }
+    script += plot.text + "\n"
+    return Figure(name: name, tables: [table], script: script, format: style.format)
+  }
+
+  // MARK: parity
+
+  /// Predicted against recorded values with prediction intervals, on equal axes with the identity line.
+  /// - Throws: `.invalidInput` when there is no point.
+  public static func parity(_ data: ParityData, style: FigureStyle, name: String = FigureKind.parity.rawValue) throws -> Figure {
+    guard !data.points.isEmpty else { throw LabError(.invalidInput, "figure '\(name)': no prediction to compare") }
+    let file = name + ".dat"
+    var table = DataTable(
+      fileName: file, comments: ["\(name): surrogate prediction against recorded \(data.metric), with its interval"],
+      columns: ["recorded", "predicted", "lower", "upper"])
+    let groups = uniqueLabels(data.points.map(\.group))
+    let colours = FigureStyle.colours(for: groups)
+    var plot = PlotCommand()
+    for (k, g) in groups.enumerated() {
+      table.beginBlock(g)
+      for p in data.points where p.group == g { table.row([p.recorded, p.predicted, p.lower, p.upper]) }
+      let pt = FigureStyle.pointTypes[k % FigureStyle.pointTypes.count]
+      plot.add("\(DataFormat.quoted(file)) index \(table.blocks - 1) using 1:2:3:4 with yerrorbars pt \(pt) ps 0.8 lw 1 lc rgb '\(colours[k])' title \(GnuplotText.literal(g))")
+    }
+    plot.add("x with lines lc rgb '#555555' dt 2 lw 1.2 title 'prediction = recorded'")
+    let values = data.points.flatMap { [$0.recorded, $0.predicted] }.filter(\.isFinite)
+    let lo = ((values.min() ?? 0) * 20).rounded(.down) / 20
+    let hi = ((values.max() ?? 1) * 20).rounded(.up) / 20
+    var script = header(style, output: name + "." + style.format.fileExtension, panels: 1, widthScale: 0.8, heightScale: 1.1)
+    script += "set size square\n"
+    script += "set xrange [\(DataFormat.fixed(lo, decimals: 2)):\(DataFormat.fixed(hi, decimals: 2))]\n"
+    script += "set yrange [\(DataFormat.fixed(lo, decimals: 2)):\(DataFormat.fixed(hi, decimals: 2))]\n"
+    let metric = RunLabel.metric(data.metric)
+    script += "set xlabel \(GnuplotText.literal("recorded " + metric))\nset ylabel \(GnuplotText.literal("predicted " + metric))\n"
+    script += "set key top left\n"
+    let cover = DataFormat.fixed(100 * data.coverage, decimals: 1)
+    let subtitle = [data.subtitle, "\(data.points.count) trials; \(cover) % of recorded values inside their interval"]
+      .filter { !$0.isEmpty }.joined(separator: "; ")
+    script += "set title \(GnuplotText.title("Surrogate against recordings: predicted vs recorded \(metric)", subtitle))\n"
+    script += plot.text + "\n"
+    return Figure(name: name, tables: [table], script: script, format: style.format)
+  }
+
+  // MARK: helpers
+
+  /// Terminal, output and shared settings, sized for `panels` panels unless scales are given.
+  static func header(_ style: FigureStyle, output: String, panels: Int, widthScale: Double? = nil, heightScale: Double? = nil) -> String {
+    let (ws, hs): (Double, Double)
+    switch panels {
+    case 1: (ws, hs) = (1, 1)
+    case 2: (ws, hs) = (1.6, 0.9)
+    case 3: (ws, hs) = (1.8, 0.8)
+    default: (ws, hs) = (1.6, 0.6 * Double((panels + 1) / 2))
+    }
+    return "# Written by hpolab (LabPlot); edit freely and rerun: gnuplot \(output.split(separator: ".").dropLast().joined(separator: ".")).gp\n"
+      + style.terminal(output: output, widthScale: widthScale ?? ws, heightScale: heightScale ?? hs) + "\n"
+      + style.commonSettings + "\n"
+  }
+
+  /// A single plot with a two-line title, or a multiplot with one titled panel per entry.
+  static func multiplot(main: String, subtitle: String, panelTitles: [String?], plots: [PlotCommand]) -> String {
+    if plots.count == 1 {
+      let sub = [subtitle, panelTitles.first.flatMap { $0 } ?? ""].filter { !$0.isEmpty }.joined(separator: "; ")
+      return "set title \(GnuplotText.title(main, sub))\n" + plots[0].text + "\n"
+    }
+    let columns = plots.count <= 3 ? plots.count : (plots.count <= 4 ? 2 : 3)
+    let rows = (plots.count + columns - 1) / columns
+    var text = "set multiplot layout \(rows),\(columns) title \(GnuplotText.title(main, subtitle))\n"
+    for (i, p) in plots.enumerated() {
+      text += "set title \(GnuplotText.literal(panelTitles[i] ?? ""))\n"
+      if i == 1 { text += "set key off\n" }
+      text += p.text + "\n"
+    }
+    return text + "unset multiplot\n"
+  }
+
+  /// Labels in order of first appearance, without repeats.
+  static func uniqueLabels(_ labels: [String]) -> [String] {
+    var seen = Set<String>()
+    return labels.filter { seen.insert($0).inserted }
+  }
+
+  /// A colour range for scores: their span, widened when all are equal or absent.
+  static func scoreRange(_ scores: [Double]) -> (Double, Double) {
+    let finite = scores.filter(\.isFinite)
+    guard let lo = finite.min(), let hi = finite.max() else { return (0, 1) }
+    if hi - lo < 1e-9 { return (lo - 0.01, hi + 0.01) }
+    return (lo, hi)
+  }
+
+  /// A parameter's axis label with its unit or scale.
+  static func unitLabel(_ p: Parameter) -> String {
+    switch p.kind {
+    case .int: return "\(p.name) (integer)"
+    case .float: return p.name
+    case .log: return "\(p.name) (log scale)"
+    }
+  }
+}

@@ -1,1 +1,0 @@
-// LabPlot: see DESIGN.md for what this module holds.
