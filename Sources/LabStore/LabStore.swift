@@ -1,1 +1,0 @@
-// LabStore: see DESIGN.md for what this module holds.

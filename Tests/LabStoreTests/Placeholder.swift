@@ -1,1 +1,0 @@
-// LabStoreTests: tests arrive with the module.
