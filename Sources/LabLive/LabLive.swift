@@ -1,1 +1,0 @@
-// LabLive: see DESIGN.md for what this module holds.
