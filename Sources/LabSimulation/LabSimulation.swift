@@ -1,1 +1,0 @@
-// LabSimulation: see DESIGN.md for what this module holds.

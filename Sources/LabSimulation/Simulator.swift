@@ -1,0 +1,380 @@
+// Notation
+//   W          workers (spec.workers); worker ids 0 ..< W, the lowest free one is always taken first
+//   t          simulated time in seconds since the run started (the event queue's clock)
+//   c          a proposal's overhead in simulated seconds (see Overhead); the optimiser is one process,
+//              so proposals are computed one after the other: start_i = max(t_ask, ready) + c_i
+//   d_i        a trial's duration = training + evaluation seconds, as the evaluator reports them
+//   end_i      start_i + d_i; the trial's worker is busy over [start_i, end_i)
+//   H          the hours limit in seconds (spec.hours · 3600); a trial starts only if start_i < H
+//   objective  direction.objective(metric): what proposers are told, larger is better
+
+import HeapModule
+import LabCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A discrete-event simulation of one optimisation run: W workers, a proposer asked and told, an evaluator that reports durations.
+///
+/// The simulator drives any ``Proposer`` through ask/tell and any
+/// ``Evaluator``, on a simulated clock (an ``EventQueue`` keyed by
+/// `(time, sequence)`) — it never sleeps and never reads the host clock
+/// unless ``Overhead/measured`` is asked for. The evaluator *reports* how
+/// long a trial takes; the simulator schedules the trial's end at
+/// `start + training + evaluation` and tells the proposer then. This is the
+/// simulator backend of Syne Tune (Salinas et al., 2022), where evaluators
+/// return their time instead of spending it.
+///
+/// ## Policies
+/// - **async**: a freed worker at once asks for a new point, with every
+///   trial still running (or proposed and about to start) passed as
+///   `pending`. When the proposer answers `nil` while trials are running,
+///   the worker waits for the next completion; `nil` with nothing running
+///   means the proposer is done.
+/// - **sync**: when every trial has finished, the proposer is asked for a
+///   batch: `propose` is called repeatedly, with the batch so far as
+///   `pending`, until it answers `nil` or W points are proposed; the batch
+///   runs, and the next batch is asked for when all of it has finished.
+///
+/// Events due at the same instant are all taken off the queue, in the order
+/// they were scheduled, before the proposer is told anything; completions
+/// are told in that order, then free workers ask (lowest worker id first).
+///
+/// ## Stopping rules
+/// - **budget**: at most `spec.budget` real evaluations are started.
+/// - **hours**: no trial starts at or after `spec.hours` simulated hours;
+///   trials already running *finish* and are recorded with their real end
+///   (use ``RunRecord/best(atHours:)`` to read the best value at the limit).
+/// - **target**: once a completed trial reaches `spec.target` (in the
+///   metric's direction), no new trial starts; running ones finish.
+/// - the proposer answering `nil` with nothing running.
+///
+/// A failed trial occupies its worker for its reported duration and is told
+/// to the proposer as a failure. Leaves the proposer scored with its model
+/// (``Proposer/takeApproximations()``, BaMSOO) are collected after every
+/// `propose` and `observe` and recorded as ``TrialState/approximated``
+/// trials that use no worker (`worker = -1`, `start = end = now`); they take
+/// trial ids in the order they are collected and do not count towards the
+/// budget. Their metrics are the score under the run's metric (in the
+/// metric's direction) plus `lcb` and `ucb` as the proposer gave them
+/// (larger is better).
+///
+/// ## Determinism
+/// A run is a pure function of its ``RunSpec`` (and ``Overhead``): the
+/// proposer draws from `SeededGenerator.stream(seed, proposer)` and the
+/// evaluation of trial `i` from `SeededGenerator.stream(seed, i, evaluation)`,
+/// whatever the order in which trials complete, so the same spec gives a
+/// byte-identical record on any machine and from any thread.
+///
+/// - Complexity: O(log W) per trial for the events and workers, plus O(W)
+///   to maintain the pending list, plus the proposer's and evaluator's costs.
+public struct Simulator: Sendable {
+  /// What the run is: workers, mode, seed, metric, stopping rules.
+  public let spec: RunSpec
+  /// The optimiser's modelled cost per proposal.
+  public let overhead: Overhead
+  /// Whether every proposed point is checked to lie in the unit cube (default: in debug builds only).
+  public var checksPoints: Bool
+
+  /// Whether points are checked by default: `true` in debug builds, `false` in release builds.
+  public static var checksPointsByDefault: Bool {
+    #if DEBUG
+    return true
+    #else
+    return false
+    #endif
+  }
+
+  /// A simulator for `spec`.
+  /// - Throws: `.invalidInput` when W < 1, the budget is below 1, the hours are negative or not
+  ///   finite, the target is not finite, or the run has neither a budget nor an hours limit
+  ///   (a proposer like random search never stops by itself).
+  public init(spec: RunSpec, overhead: Overhead = .none, checksPoints: Bool = Simulator.checksPointsByDefault) throws {
+    guard spec.workers >= 1 else {
+      throw LabError(.invalidInput, "a run needs at least one worker, got \(spec.workers)", location: .init(field: "workers"))
+    }
+    if let budget = spec.budget, budget < 1 {
+      throw LabError(.invalidInput, "the budget must be at least 1 evaluation, got \(budget)", location: .init(field: "budget"))
+    }
+    if let hours = spec.hours, !(hours.isFinite && hours >= 0) {
+      throw LabError(.invalidInput, "the hours limit must be finite and non-negative, got \(hours)", location: .init(field: "hours"))
+    }
+    if let target = spec.target, !target.isFinite {
+      throw LabError(.invalidInput, "the target must be finite, got \(target)", location: .init(field: "target"))
+    }
+    guard spec.budget != nil || spec.hours != nil else {
+      throw LabError(.invalidInput, "a simulated run needs a budget or an hours limit (or both)", location: .init(field: "budget"))
+    }
+    self.spec = spec
+    self.overhead = overhead
+    self.checksPoints = checksPoints
+  }
+
+  /// Runs `proposer` against `evaluator` until a stopping rule holds; `proposer` is left as the run left it.
+  ///
+  /// - Returns: every trial in id order (= start order, approximations where they were collected),
+  ///   with worker, start, end, state, point, configuration, metrics, source and info.
+  /// - Throws: ``LabError`` when the evaluator cannot answer (e.g. a point absent from a replay
+  ///   under the `error` policy), the proposer throws, a successful evaluation lacks the run's
+  ///   metric, a duration is negative or not finite, or (when ``checksPoints``) a proposal lies
+  ///   outside the unit cube — `.internalInconsistency`, naming the proposer. A *failed trial* is
+  ///   not an error: it is recorded as ``TrialState/failed`` and the run goes on.
+  public func run<P: Proposer, E: Evaluator>(_ proposer: inout P, evaluator: E) throws -> RunRecord {
+    var engine = Engine(simulator: self, proposer: proposer, evaluator: evaluator)
+    defer { proposer = engine.proposer }
+    return try engine.run()
+  }
+
+  /// Runs a copy of `proposer` against `evaluator` (see ``run(_:evaluator:)``).
+  public func run<P: Proposer, E: Evaluator>(_ proposer: P, evaluator: E) throws -> RunRecord {
+    var copy = proposer
+    return try run(&copy, evaluator: evaluator)
+  }
+}
+
+/// The mutable state of one simulated run.
+private struct Engine<P: Proposer, E: Evaluator> {
+  enum Event {
+    /// Trial `id` ends.
+    case finish(Int)
+    /// The proposer has finished computing a proposal and can be asked again (async with overhead).
+    case proposerReady
+  }
+
+  let spec: RunSpec
+  let space: SearchSpace
+  let overhead: Overhead
+  let checksPoints: Bool
+  let budget: Int
+  let limit: Double
+  let evaluationSeedPrefix: UInt64
+  var proposer: P
+  let evaluator: E
+  var rng: SeededGenerator
+
+  var queue: EventQueue<Event>
+  var due: [Event] = []
+  var freeWorkers: Heap<Int>
+  /// Ids of trials proposed and not finished, in id order, and their points (the `pending` argument).
+  var running: [Int] = []
+  var pending: [Point] = []
+  var trials: [TrialRecord] = []
+  var started = 0
+  var observations = 0
+  var best: Double? = nil
+  var proposerReadyAt = 0.0
+  var launching = true
+  var notes: [String] = []
+
+  init(simulator: Simulator, proposer: P, evaluator: E) {
+    spec = simulator.spec
+    space = simulator.spec.space
+    overhead = simulator.overhead
+    checksPoints = simulator.checksPoints
+    budget = simulator.spec.budget ?? Int.max
+    limit = simulator.spec.hours.map { $0 * 3600 } ?? .infinity
+    evaluationSeedPrefix = EvaluationStreams.prefix(seed: simulator.spec.seed)
+    self.proposer = proposer
+    self.evaluator = evaluator
+    rng = SeededGenerator.stream(simulator.spec.seed, StreamPurpose.proposer.rawValue)
+    queue = EventQueue(minimumCapacity: simulator.spec.workers + 1)
+    freeWorkers = Heap(0..<simulator.spec.workers)
+    running.reserveCapacity(simulator.spec.workers)
+    pending.reserveCapacity(simulator.spec.workers)
+    due.reserveCapacity(simulator.spec.workers + 1)
+    if let b = simulator.spec.budget { trials.reserveCapacity(min(b, 1 << 20)) }
+  }
+
+  mutating func run() throws -> RunRecord {
+    if case .measured = overhead { notes.append(Overhead.measuredNote) }
+    try fill(now: 0)
+    while queue.popSimultaneous(into: &due) {
+      let now = queue.now
+      for event in due {
+        if case .finish(let id) = event { try finish(id, now: now) }
+      }
+      due.removeAll(keepingCapacity: true)
+      try fill(now: now)
+    }
+    var makespan = 0.0
+    for t in trials where t.end > makespan { makespan = t.end }
+    return RunRecord(spec: spec, trials: trials, makespan: makespan, notes: notes)
+  }
+
+  /// Asks for new trials while the policy allows it.
+  mutating func fill(now: Double) throws {
+    guard launching else { return }
+    switch spec.mode {
+    case .async:
+      while launching, !freeWorkers.isEmpty, proposerReadyAt <= now {
+        guard try launch(now: now) else {
+          if running.isEmpty { launching = false }
+          break
+        }
+      }
+    case .sync:
+      guard running.isEmpty else { return }
+      while launching, !freeWorkers.isEmpty {
+        guard try launch(now: now) else { break }
+      }
+      if running.isEmpty { launching = false }
+    }
+  }
+
+  /// Asks the proposer for one point and starts it on the lowest free worker; `false` when no trial was started.
+  mutating func launch(now: Double) throws -> Bool {
+    guard started < budget else {
+      launching = false
+      return false
+    }
+    let ask = max(now, proposerReadyAt)
+    var start = ask + overhead.seconds(afterObservations: observations)
+    guard start < limit else {
+      launching = false
+      return false
+    }
+    let proposal: Proposal?
+    if case .measured = overhead {
+      let clock = ContinuousClock()
+      let begin = clock.now
+      proposal = try proposer.propose(pending: pending, using: &rng)
+      let elapsed = clock.now - begin
+      start += Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    } else {
+      proposal = try proposer.propose(pending: pending, using: &rng)
+    }
+    recordApproximations(now: now)
+    guard let proposal else { return false }
+    guard start < limit else {
+      launching = false
+      return false
+    }
+    let point = proposal.point
+    try check(point)
+
+    let id = trials.count
+    guard let worker = freeWorkers.popMin() else {
+      throw LabError(.internalInconsistency, "simulator: no free worker for trial \(id)")
+    }
+    let configuration = space.configuration(for: point)
+    var evaluationRNG = EvaluationStreams.generator(prefix: evaluationSeedPrefix, trial: id)
+    let evaluation = try evaluator.evaluate(configuration, at: point, trial: id, using: &evaluationRNG)
+    let d = evaluation.durations
+    guard d.training.isFinite, d.evaluation.isFinite, d.training >= 0, d.evaluation >= 0 else {
+      throw LabError(
+        .invalidInput,
+        "evaluator '\(evaluator.name)' reported durations training \(d.training) s, evaluation \(d.evaluation) s for trial \(id) at \(configuration); durations must be finite and non-negative")
+    }
+    let end = start + d.total
+
+    var record = TrialRecord(
+      id: id, point: point, configuration: configuration, state: .completed, metrics: Metrics(),
+      durations: d, worker: worker, start: start, end: end, source: evaluation.source, info: proposal.info)
+    switch evaluation.outcome {
+    case .success(let metrics):
+      guard let value = metrics[spec.metric], value.isFinite else {
+        throw LabError(
+          .invalidInput,
+          "evaluator '\(evaluator.name)' gave no finite '\(spec.metric)' for trial \(id) at \(configuration); it reports \(metrics.names.joined(separator: ", "))",
+          location: .init(field: "metric"))
+      }
+      record.metrics = metrics
+    case .failure(let reason):
+      record.state = .failed
+      record.failure = reason
+    }
+    trials.append(record)
+    running.append(id)
+    pending.append(point)
+    started += 1
+    proposerReadyAt = start
+    queue.schedule(.finish(id), at: end)
+    if spec.mode == .async && start > now { queue.schedule(.proposerReady, at: start) }
+    return true
+  }
+
+  /// Tells the proposer that trial `id` has ended and frees its worker.
+  mutating func finish(_ id: Int, now: Double) throws {
+    if let k = running.firstIndex(of: id) {
+      running.remove(at: k)
+      pending.remove(at: k)
+    }
+    let trial = trials[id]
+    freeWorkers.insert(trial.worker)
+    observations += 1
+    let result: Observation.Result
+    if trial.state == .completed, let value = trial.metrics[spec.metric] {
+      result = .value(spec.direction.objective(value))
+      if let b = best {
+        if spec.direction.isBetter(value, than: b) { best = value }
+      } else {
+        best = value
+      }
+      if let target = spec.target, let b = best, b == target || spec.direction.isBetter(b, than: target) {
+        launching = false
+      }
+    } else {
+      result = .failed(trial.failure ?? FailureReason("evaluator"))
+    }
+    try proposer.observe(Observation(trial: id, point: trial.point, result: result))
+    recordApproximations(now: now)
+  }
+
+  /// Records the leaves the proposer scored with its model since the last call.
+  mutating func recordApproximations(now: Double) {
+    let approximations = proposer.takeApproximations()
+    guard !approximations.isEmpty else { return }
+    for a in approximations {
+      var metrics = Metrics()
+      metrics[spec.metric] = spec.direction == .maximize ? a.value : -a.value
+      metrics["lcb"] = a.lower
+      metrics["ucb"] = a.upper
+      trials.append(
+        TrialRecord(
+          id: trials.count, point: a.point, configuration: space.configuration(for: a.point), state: .approximated,
+          metrics: metrics, durations: .zero, worker: -1, start: now, end: now, source: .model, info: a.info))
+    }
+  }
+
+  /// Rejects a point of the wrong dimension always, and one outside the unit cube when checking is on.
+  func check(_ point: Point) throws {
+    guard point.dimension == space.dimension, point.base.count == space.dimension else {
+      throw LabError(
+        .internalInconsistency,
+        "proposer '\(proposer.name)' proposed a point of dimension \(point.dimension) in a space of dimension \(space.dimension): \(point)")
+    }
+    if checksPoints && !space.contains(point) {
+      throw LabError(
+        .internalInconsistency,
+        "proposer '\(proposer.name)' proposed a point outside the unit cube: unit \(point.unit), base \(point) (trial \(trials.count))")
+    }
+  }
+}
+
+/// The per-trial evaluation streams, `SeededGenerator.stream(seed, trial, StreamPurpose.evaluation)`, without an array per trial.
+///
+/// ``SeededGenerator/deriveSeed(_:)`` folds its keys one after the other, so
+/// the fold over `(seed)` is done once per run and only the trial id and the
+/// purpose are folded per trial. `SimulatorTests` checks that the result
+/// equals `SeededGenerator.stream(seed, UInt64(trial), 2)`.
+enum EvaluationStreams {
+  static let golden: UInt64 = 0x9E37_79B9_7F4A_7C15
+
+  /// The fold of the key count (3) and the run seed.
+  static func prefix(seed: UInt64) -> UInt64 {
+    let h: UInt64 = 0x6A09_E667_F3BC_C908 ^ 3
+    return SplitMix64.mix(h &+ golden &+ seed)
+  }
+
+  @inline(__always)
+  static func generator(prefix: UInt64, trial: Int) -> SeededGenerator {
+    var h = SplitMix64.mix(prefix &+ golden &+ UInt64(truncatingIfNeeded: trial))
+    h = SplitMix64.mix(h &+ golden &+ StreamPurpose.evaluation.rawValue)
+    return SeededGenerator(seed: h)
+  }
+}

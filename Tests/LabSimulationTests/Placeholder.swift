@@ -1,1 +1,0 @@
-// LabSimulationTests: tests arrive with the module.
