@@ -70,7 +70,13 @@ public indirect enum JSONValue: Sendable, Hashable {
   /// Parses one JSON document (RFC 8259) from UTF-8 bytes.
   /// - Throws: ``JSONValue/SyntaxError`` with the byte offset of the problem.
   public static func parse(_ bytes: [UInt8]) throws -> JSONValue {
-    var parser = Parser(bytes: bytes)
+    try parse(bytes, allowNonFinite: false)
+  }
+
+  /// Parses one JSON document, optionally accepting Python's `NaN`, `Infinity` and `-Infinity` as numbers
+  /// (kept as their text, so that a caller can reject them with a precise location).
+  public static func parse(_ bytes: [UInt8], allowNonFinite: Bool) throws -> JSONValue {
+    var parser = Parser(bytes: bytes, allowNonFinite: allowNonFinite)
     parser.skipSpace()
     let value = try parser.value(depth: 0)
     parser.skipSpace()
@@ -130,7 +136,13 @@ public indirect enum JSONValue: Sendable, Hashable {
 
   private struct Parser {
     let bytes: [UInt8]
+    var allowNonFinite = false
     var index = 0
+
+    init(bytes: [UInt8], allowNonFinite: Bool) {
+      self.bytes = bytes
+      self.allowNonFinite = allowNonFinite
+    }
 
     mutating func skipSpace() {
       while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0A || bytes[index] == 0x0D {
@@ -189,6 +201,10 @@ public indirect enum JSONValue: Sendable, Hashable {
       case UInt8(ascii: "t"): return try literal("true", .bool(true))
       case UInt8(ascii: "f"): return try literal("false", .bool(false))
       case UInt8(ascii: "n"): return try literal("null", .null)
+      case UInt8(ascii: "N") where allowNonFinite: return try literal("NaN", .number("NaN"))
+      case UInt8(ascii: "I") where allowNonFinite: return try literal("Infinity", .number("Infinity"))
+      case UInt8(ascii: "-") where allowNonFinite && index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: "I"):
+        return try literal("-Infinity", .number("-Infinity"))
       case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
         return try number()
       default:

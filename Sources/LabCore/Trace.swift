@@ -73,6 +73,10 @@ public struct RecordedTrial: Sendable, Hashable, Codable {
   public var lcb: Double?
   /// The `info` object, keys in recorded order.
   public var info: [InfoEntry]
+  /// Which `base_value` entries were written as integer literals (`33` rather than `33.0`); all false in the recordings.
+  public var baseIntegerLiterals: [Bool]
+  /// Which `converted_values` entries were written as integer literals (the int parameters, in the recordings).
+  public var convertedIntegerLiterals: [Bool]
 
   /// One key of `info`.
   public struct InfoEntry: Sendable, Hashable, Codable {
@@ -87,7 +91,8 @@ public struct RecordedTrial: Sendable, Hashable, Codable {
   public init(
     run: String, line: Int, openingTime: String, endTrainingTime: String, endingTime: String,
     usesStartingTimeKey: Bool, base: [Double], converted: [Double], state: ScoreState, metrics: Metrics,
-    ucb: Double? = nil, lcb: Double? = nil, info: [InfoEntry]
+    ucb: Double? = nil, lcb: Double? = nil, info: [InfoEntry], baseIntegerLiterals: [Bool]? = nil,
+    convertedIntegerLiterals: [Bool]? = nil
   ) {
     self.run = run
     self.line = line
@@ -102,6 +107,13 @@ public struct RecordedTrial: Sendable, Hashable, Codable {
     self.ucb = ucb
     self.lcb = lcb
     self.info = info
+    // Absent literal styles default to what Python's json.dumps wrote for the recordings:
+    // floats everywhere except the converted values of integer parameters.
+    self.baseIntegerLiterals = baseIntegerLiterals ?? Array(repeating: false, count: base.count)
+    let kinds = Campaign.of(run: run).space.parameters.map(\.kind)
+    self.convertedIntegerLiterals =
+      convertedIntegerLiterals
+      ?? converted.indices.map { i in i < kinds.count && kinds[i] == .int && converted[i].rounded(.towardZero) == converted[i] }
   }
 
   /// The value of `info[key]`, if any.

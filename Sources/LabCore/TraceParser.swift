@@ -59,13 +59,13 @@ public enum TraceParser {
       LabError(.parse, message, location: .init(file: file, line: line, field: field))
     }
     let bytes = [UInt8](data)
-    guard validUTF8(data) else { throw fail(nil, "line is not valid UTF-8") }
-    if let token = nonFiniteToken(in: data) {
-      throw fail(nil, "non-finite number '\(token)' (JSON allows finite numbers only)")
+    guard validUTF8(data) else {
+      throw fail(fieldHoldingInvalidUTF8(bytes), "invalid UTF-8 (byte \(firstInvalidUTF8Offset(bytes)))")
     }
     let root: JSONValue
     do {
-      root = try JSONValue.parse(bytes)
+      // NaN / Infinity are read as numbers here so that `number()` below rejects them naming their field.
+      root = try JSONValue.parse(bytes, allowNonFinite: true)
     } catch let error as JSONValue.SyntaxError {
       throw fail(nil, "line is not valid JSON: \(error)")
     }
@@ -84,13 +84,19 @@ public enum TraceParser {
     func number(_ value: JSONValue?, _ field: String) throws -> Double {
       guard let value else { throw fail(field, "missing field") }
       guard let d = value.double else { throw fail(field, "expected a number") }
-      guard d.isFinite else { throw fail(field, "non-finite number") }
+      guard d.isFinite else {
+        throw fail(field, "non-finite number '\(value.pythonStyle)' (JSON allows finite numbers only)")
+      }
       return d
     }
     func numbers(_ value: JSONValue?, _ field: String) throws -> [Double] {
       guard let value else { throw fail(field, "missing field") }
       guard case .array(let items) = value else { throw fail(field, "expected an array of numbers") }
       return try items.enumerated().map { try number($0.element, "\(field)[\($0.offset)]") }
+    }
+    func integerLiterals(_ value: JSONValue?) -> [Bool] {
+      guard case .array(let items)? = value else { return [] }
+      return items.map(\.isIntegerLiteral)
     }
     func time(_ text: String, _ field: String) throws -> String {
       if !text.isEmpty && TraceTime.parse(text) == nil {
@@ -165,7 +171,8 @@ public enum TraceParser {
     return RecordedTrial(
       run: run, line: line, openingTime: opening, endTrainingTime: endTraining, endingTime: ending,
       usesStartingTimeKey: usesStarting, base: base, converted: converted, state: state, metrics: metrics,
-      ucb: ucb, lcb: lcb, info: info)
+      ucb: ucb, lcb: lcb, info: info, baseIntegerLiterals: integerLiterals(solution["base_value"]),
+      convertedIntegerLiterals: integerLiterals(solution["converted_values"]))
   }
 
   private static func validUTF8(_ data: Data) -> Bool {
@@ -180,25 +187,58 @@ public enum TraceParser {
     }
   }
 
-  /// `NaN`, `Infinity` or `-Infinity` outside strings (Python's json writes them).
-  private static func nonFiniteToken(in data: Data) -> String? {
-    let text = String(decoding: data, as: UTF8.self)
-    var inString = false
-    var escaped = false
-    var index = text.startIndex
-    while index < text.endIndex {
-      let c = text[index]
-      if inString {
-        if escaped { escaped = false } else if c == "\\" { escaped = true } else if c == "\"" { inString = false }
-      } else if c == "\"" {
-        inString = true
-      } else {
-        for token in ["NaN", "Infinity"] where text[index...].hasPrefix(token) {
-          return token
-        }
-      }
-      index = text.index(after: index)
+  /// The byte offset of the first byte that is not part of valid UTF-8.
+  private static func firstInvalidUTF8Offset(_ bytes: [UInt8]) -> Int {
+    var offset = 0
+    while offset < bytes.count {
+      let b = bytes[offset]
+      let length = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC2 ? 2 : 0
+      guard length > 0, offset + length <= bytes.count,
+        String(validating: bytes[offset..<offset + length], as: UTF8.self) != nil
+      else { return offset }
+      offset += length
     }
-    return nil
+    return bytes.count
+  }
+
+  /// The dotted path of the string (value or key) that holds an invalid UTF-8 byte, when the line is otherwise JSON.
+  ///
+  /// Every invalid byte is replaced by DEL (0x7F, legal inside JSON strings and
+  /// absent from the recordings), the line is parsed, and the first string or
+  /// key containing DEL names the field.
+  private static func fieldHoldingInvalidUTF8(_ bytes: [UInt8]) -> String? {
+    var repaired: [UInt8] = []
+    repaired.reserveCapacity(bytes.count)
+    var offset = 0
+    while offset < bytes.count {
+      let rest = Array(bytes[offset...])
+      let bad = firstInvalidUTF8Offset(rest)
+      repaired.append(contentsOf: rest[0..<bad])
+      offset += bad
+      if offset < bytes.count {
+        repaired.append(0x7F)
+        offset += 1
+      }
+    }
+    guard let root = try? JSONValue.parse(repaired, allowNonFinite: true) else { return nil }
+    func search(_ value: JSONValue, _ path: String) -> String? {
+      switch value {
+      case .string(let s): return s.unicodeScalars.contains("\u{7F}") ? path : nil
+      case .array(let items):
+        for (i, item) in items.enumerated() {
+          if let found = search(item, "\(path)[\(i)]") { return found }
+        }
+        return nil
+      case .object(let members):
+        for (key, item) in members {
+          let child = path.isEmpty ? key : "\(path).\(key)"
+          if key.unicodeScalars.contains("\u{7F}") { return child }
+          if let found = search(item, child) { return found }
+        }
+        return nil
+      default: return nil
+      }
+    }
+    return search(root, "")
   }
 }
