@@ -1,1 +1,0 @@
-// LabOptimizersTests: tests arrive with the module.
