@@ -29,6 +29,7 @@ public enum Migrations {
     recordedTraces,
     simulatedRuns,
     // ↑ shipped. Append new migrations below this line.
+    studies,  // 3-studies, in StudyMigration.swift (LabStudies)
   ]
 
   /// Campaigns, recorded runs, their trials and metrics (the A100 traces).

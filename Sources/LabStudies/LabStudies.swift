@@ -1,1 +1,0 @@
-// LabStudies: see DESIGN.md for what this module holds.
