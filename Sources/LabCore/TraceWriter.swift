@@ -97,8 +97,8 @@ extension RecordedTrial {
     out += usesStartingTimeKey ? ", \"starting_time\": " : ", \"end_training_time\": "
     out += JSONValue.quote(endTrainingTime)
     out += ", \"ending_time\": " + JSONValue.quote(endingTime) + "}"
-    out += ", \"solution\": {\"base_value\": " + RecordedTrial.array(base, integers: baseIntegerLiterals)
-    out += ", \"converted_values\": " + RecordedTrial.array(converted, integers: convertedIntegerLiterals) + "}"
+    out += ", \"solution\": {\"base_value\": " + RecordedTrial.jsonArray(base, integers: baseIntegerLiterals)
+    out += ", \"converted_values\": " + RecordedTrial.jsonArray(converted, integers: convertedIntegerLiterals) + "}"
     out += ", \"score\": "
     switch state {
     case .evaluated:
@@ -122,7 +122,7 @@ extension RecordedTrial {
   }
 
   /// A JSON array of numbers, Python style; `integers[i]` writes value i as an integer literal.
-  static func array(_ values: [Double], integers: [Bool]) -> String {
+  public static func jsonArray(_ values: [Double], integers: [Bool]) -> String {
     let items = values.enumerated().map { i, v in
       i < integers.count && integers[i] ? PythonNumber.integerText(v) : PythonNumber.repr(v)
     }
