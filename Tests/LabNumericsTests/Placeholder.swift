@@ -1,1 +1,0 @@
-// LabNumericsTests: tests arrive with the module.
