@@ -98,6 +98,8 @@ public final class LabDatabase {
     case create
     /// The file must exist; pending migrations are applied.
     case existing
+    /// The file must exist and is opened read-only; it must already hold every migration this binary knows.
+    case readOnly
   }
 
   /// Opens (and migrates) the database at `path`.
@@ -111,12 +113,14 @@ public final class LabDatabase {
       if exists && isDirectory.boolValue {
         throw LabError(.database, "is a directory, not an SQLite database", location: .init(file: path))
       }
-      if !exists && mode == .existing {
+      if !exists && mode != .create {
         throw LabError(.notFound, "database does not exist (run 'hpolab traces import' first?)", location: .init(file: path))
       }
     }
     var db: OpaquePointer?
-    let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+    let flags =
+      mode == .readOnly
+      ? SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
     let rc = sqlite3_open_v2(path, &db, flags, nil)
     handle = db
     guard rc == SQLITE_OK else {
@@ -131,7 +135,7 @@ public final class LabDatabase {
       // The first read is where SQLite notices a file that is not a database.
       _ = try query("SELECT count(*) FROM sqlite_master")
       try execute("PRAGMA foreign_keys = ON")
-      try migrate(migrations)
+      if mode == .readOnly { try checkMigrated(migrations) } else { try migrate(migrations) }
     } catch var error as LabError {
       if error.code == .database, error.message.contains("not a database") {
         error = LabError(.database, "not an SQLite database (or encrypted)", location: .init(file: path))

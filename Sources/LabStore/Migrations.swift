@@ -140,6 +140,26 @@ extension LabDatabase {
     try query("SELECT name FROM migrations ORDER BY position").compactMap { $0["name"].string }
   }
 
+  /// Checks, without writing, that the database holds exactly the migrations of `list` (for read-only use).
+  /// - Throws: `.schemaTooNew` for an unknown migration; `.database` when one of `list` is missing.
+  func checkMigrated(_ list: [Migration]) throws {
+    let hasTable = try !query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migrations'").isEmpty
+    let applied = hasTable ? try appliedMigrations() : []
+    let known = Set(list.map(\.name))
+    if let unknown = applied.first(where: { !known.contains($0) }) {
+      throw LabError(
+        .schemaTooNew,
+        "database was written by a newer hpolab (unknown migration '\(unknown)'); upgrade hpolab or use another --db",
+        location: .init(file: path))
+    }
+    if let missing = list.first(where: { !applied.contains($0.name) }) {
+      throw LabError(
+        .database,
+        "database lacks migration '\(missing.name)' and is opened read-only; open it once read-write (e.g. 'hpolab traces import') to upgrade it",
+        location: .init(file: path))
+    }
+  }
+
   /// Applies the migrations of `list` that this database lacks, each in its own transaction.
   /// - Throws: `.schemaTooNew` when the database records a migration that `list` does not contain.
   func migrate(_ list: [Migration]) throws {

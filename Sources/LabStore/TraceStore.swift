@@ -57,29 +57,19 @@ func contentHash(_ bytes: Data) -> String {
   return String(repeating: "0", count: 16 - hex.count) + hex
 }
 
-extension LabDatabase {
-  /// Imports recorded trace files (JSON lines) in one transaction.
-  ///
-  /// Every file is parsed and validated before the database is touched;
-  /// then all runs are written in a single transaction, so a failure leaves
-  /// the database exactly as it was. A run whose name (the file stem) is
-  /// already stored with identical content is left alone (idempotent); with
-  /// different content it is an error unless `replace` is true.
-  /// - Parameters:
-  ///   - files: the trace files; each file's stem names its run (`soo_bis`).
-  ///   - skipBad: store the good lines and report the bad ones instead of stopping at the first.
-  ///   - replace: replace a stored run whose content differs.
-  /// - Throws: `.notFound` / `.io` for a missing or unreadable file, `.parse` for a bad line (naming file, line, field),
-  ///   `.invalidInput` for a changed run without `replace` or a file named twice, `.database` on a storage failure.
-  public func importTraces(_ files: [URL], skipBad: Bool = false, replace: Bool = false) throws -> [TraceImportOutcome] {
-    struct Parsed {
-      var run: String
-      var url: URL
-      var data: Data
-      var trials: [RecordedTrial]
-      var bad: [TraceParser.BadLine]
-    }
-    var parsed: [Parsed] = []
+/// A trace file read and validated, ready to import.
+public struct ParsedTraceFile: Sendable {
+  public var run: String
+  public var url: URL
+  public var data: Data
+  public var trials: [RecordedTrial]
+  public var bad: [TraceParser.BadLine]
+
+  /// Reads and validates trace files without touching any database.
+  /// - Throws: `.notFound` / `.io` for a missing or unreadable file, `.parse` for a bad line (naming file, line,
+  ///   field) unless `skipBad`, `.invalidInput` when two files name the same run.
+  public static func read(_ files: [URL], skipBad: Bool = false) throws -> [ParsedTraceFile] {
+    var parsed: [ParsedTraceFile] = []
     var seen = Set<String>()
     for url in files {
       let data: Data
@@ -98,9 +88,35 @@ extension LabDatabase {
       if trials.isEmpty && bad.isEmpty {
         throw LabError(.parse, "trace file holds no trial", location: .init(file: url.path))
       }
-      parsed.append(Parsed(run: run, url: url, data: data, trials: trials, bad: bad))
+      parsed.append(ParsedTraceFile(run: run, url: url, data: data, trials: trials, bad: bad))
     }
+    return parsed
+  }
+}
 
+extension LabDatabase {
+  /// Imports recorded trace files (JSON lines) in one transaction.
+  ///
+  /// Every file is parsed and validated before the database is touched;
+  /// then all runs are written in a single transaction, so a failure leaves
+  /// the database exactly as it was. A run whose name (the file stem) is
+  /// already stored with identical content is left alone (idempotent); with
+  /// different content it is an error unless `replace` is true.
+  /// - Parameters:
+  ///   - files: the trace files; each file's stem names its run (`soo_bis`).
+  ///   - skipBad: store the good lines and report the bad ones instead of stopping at the first.
+  ///   - replace: replace a stored run whose content differs.
+  /// - Throws: `.notFound` / `.io` for a missing or unreadable file, `.parse` for a bad line (naming file, line, field),
+  ///   `.invalidInput` for a changed run without `replace` or a file named twice, `.database` on a storage failure.
+  public func importTraces(_ files: [URL], skipBad: Bool = false, replace: Bool = false) throws -> [TraceImportOutcome] {
+    try importTraces(try ParsedTraceFile.read(files, skipBad: skipBad), replace: replace)
+  }
+
+  /// Imports trace files already read and validated by ``ParsedTraceFile/read(_:skipBad:)``, in one transaction.
+  ///
+  /// Reading first lets a caller refuse bad input before even opening (and so creating) a database.
+  /// - Throws: `.invalidInput` for a changed run without `replace`; `.database` on a storage failure.
+  public func importTraces(_ parsed: [ParsedTraceFile], replace: Bool = false) throws -> [TraceImportOutcome] {
     return try transaction {
       var outcomes: [TraceImportOutcome] = []
       for p in parsed {
@@ -168,9 +184,9 @@ extension LabDatabase {
     }
   }
 
-  /// The names of the recorded runs, in campaign then name order.
+  /// The names of the recorded runs: campaign A first; lhs, bo, soo, bamsoo, then others by name.
   public func recordedRunNames() throws -> [String] {
-    try query("SELECT name FROM recorded_runs ORDER BY campaign, id").compactMap { $0["name"].string }
+    try query("SELECT name FROM recorded_runs ORDER BY \(recordedRunOrder)").compactMap { $0["name"].string }
   }
 
   /// Every trial of recorded run `run`, in line order, with its timing.
@@ -223,10 +239,10 @@ extension LabDatabase {
     try recordedTrials(run: run).map { $0.trial.jsonLine + "\n" }.joined()
   }
 
-  /// One summary per recorded run, campaign A first, in import order within a campaign.
+  /// One summary per recorded run: campaign A first; lhs, bo, soo, bamsoo, then others by name.
   public func recordedRunSummaries() throws -> [RecordedRunSummary] {
     var summaries: [RecordedRunSummary] = []
-    for row in try query("SELECT id, name, campaign, algorithm, source_file FROM recorded_runs ORDER BY campaign, id") {
+    for row in try query("SELECT id, name, campaign, algorithm, source_file FROM recorded_runs ORDER BY \(recordedRunOrder)") {
       guard let id = row["id"].int, let name = row["name"].string else { continue }
       let trials = try query(
         """
@@ -249,6 +265,10 @@ extension LabDatabase {
     return summaries
   }
 }
+
+/// The listing order of recorded runs: by campaign, then the recorded algorithms in the order of the seed report.
+private let recordedRunOrder =
+  "campaign, CASE algorithm WHEN 'lhs' THEN 0 WHEN 'bo' THEN 1 WHEN 'soo' THEN 2 WHEN 'bamsoo' THEN 3 ELSE 4 END, name"
 
 /// The metrics stored as (value, stderr) rows: HellaSwag acc and acc_norm, MMLU acc.
 private let recordedMetricPairs: [(value: String, stderr: String)] = [

@@ -1,13 +1,141 @@
 import ArgumentParser
+import Foundation
 import LabCore
+import LabStore
 
 /// `hpolab traces`: Import, list and export the recorded A100 traces.
 struct TracesCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "traces",
-    abstract: "Import, list and export the recorded A100 traces.")
+    abstract: "Import, list and export the recorded A100 traces.",
+    subcommands: [TracesImportCommand.self, TracesListCommand.self, TracesExportCommand.self],
+    defaultSubcommand: TracesListCommand.self)
+}
+
+/// `hpolab traces import [FILES…]`: reads trace files into the database in one transaction.
+struct TracesImportCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "import",
+    abstract: "Import recorded trace files (JSON lines) into the database, all or nothing.",
+    discussion: """
+      Every file is validated before the database is touched, and all runs are written in one \
+      transaction: a bad line stops the import (naming file, line and field) and leaves the \
+      database as it was. Re-importing identical files changes nothing.
+      """)
+
+  @Argument(help: "Trace files; each file's name (without .json) names its run. Default: traces/a100/*.json.")
+  var files: [String] = []
+
+  @OptionGroup var database: DatabaseOptions
+
+  @Flag(name: .long, help: "Import the good lines and list the bad ones instead of stopping at the first.")
+  var skipBad = false
+
+  @Flag(name: .long, help: "Replace a stored run whose file content has changed.")
+  var replace = false
+
+  @Flag(name: .long, help: "Print the outcome as JSON.")
+  var json = false
 
   func run() throws {
-    throw ValidationError("'hpolab traces' is not implemented yet")
+    try runReportingErrors {
+      let urls = try files.isEmpty ? defaultTraceFiles() : files.map { URL(fileURLWithPath: $0) }
+      // Read and validate first, so that bad input never creates or changes a database.
+      let parsed = try ParsedTraceFile.read(urls, skipBad: skipBad)
+      let db = try LabDatabase(path: database.db)
+      let outcomes = try db.importTraces(parsed, replace: replace)
+      if json {
+        try printJSON(outcomes)
+        return
+      }
+      for outcome in outcomes {
+        print("\(outcome.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(outcome.run): \(outcome.trials) lines from \(outcome.file)")
+        for bad in outcome.badLines { printError("skipped bad line: \(bad)") }
+      }
+      let total = outcomes.map(\.trials).reduce(0, +)
+      print("\(outcomes.count) runs, \(total) lines in \(database.db)")
+    }
+  }
+
+  /// `traces/a100/*.json`, sorted by name.
+  func defaultTraceFiles() throws -> [URL] {
+    let folder = URL(fileURLWithPath: "traces/a100")
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else {
+      throw LabError(.notFound, "no trace files given and the folder does not exist (run 'make traces')",
+                     location: .init(file: folder.path))
+    }
+    let json = names.filter { $0.hasSuffix(".json") }.sorted()
+    guard !json.isEmpty else {
+      throw LabError(.notFound, "no trace files given and the folder holds no *.json (run 'make traces')",
+                     location: .init(file: folder.path))
+    }
+    return json.map { folder.appendingPathComponent($0) }
+  }
+}
+
+/// `hpolab traces list`: one row per recorded run.
+struct TracesListCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "list",
+    abstract: "List the recorded runs: trials, best HellaSwag accuracy, median training and evaluation minutes.")
+
+  @OptionGroup var database: DatabaseOptions
+
+  @Flag(name: .long, help: "Print the rows as JSON.")
+  var json = false
+
+  func run() throws {
+    try runReportingErrors {
+      let db = try LabDatabase(path: database.db, mode: .readOnly)
+      let rows = try db.recordedRunSummaries()
+      if json {
+        try printJSON(rows)
+        return
+      }
+      guard !rows.isEmpty else {
+        print("No recorded runs in \(database.db) (run 'hpolab traces import').")
+        return
+      }
+      print(TextTable.render(summaryTable(rows)))
+      if rows.contains(where: \.evaluationDerived) {
+        print("* derived from the gap to the next trial's opening time (campaign A records no end of evaluation)")
+      }
+    }
+  }
+
+  func summaryTable(_ rows: [RecordedRunSummary]) -> TextTable {
+    func minutes(_ value: Double?) -> String { value.map { String(format: "%.1f", $0) } ?? "-" }
+    var table = TextTable(
+      header: ["run", "campaign", "algorithm", "trials", "evaluated", "approximated", "best hellaswag acc",
+               "train min", "eval min"],
+      rightAligned: [3, 4, 5, 6, 7, 8])
+    for r in rows {
+      table.rows.append([
+        r.run, r.campaign, r.algorithm, "\(r.trials)", "\(r.evaluated)", "\(r.approximated)",
+        r.bestHellaswagAcc.map { String(format: "%.4f", $0) } ?? "-",
+        minutes(r.medianTrainingMinutes),
+        minutes(r.medianEvaluationMinutes) + (r.evaluationDerived ? "*" : " "),
+      ])
+    }
+    return table
+  }
+}
+
+/// `hpolab traces export RUN`: a recorded run back as JSON lines.
+struct TracesExportCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "export",
+    abstract: "Write a recorded run as JSON lines to standard output (identical to the imported file).")
+
+  @Argument(help: ArgumentHelp("The recorded run, e.g. soo_bis (see 'hpolab traces list').", valueName: "run"))
+  var runName: String
+
+  @OptionGroup var database: DatabaseOptions
+
+  func run() throws {
+    try runReportingErrors {
+      let db = try LabDatabase(path: database.db, mode: .readOnly)
+      FileHandle.standardOutput.write(Data(try db.exportTrace(run: runName).utf8))
+    }
   }
 }
