@@ -28,7 +28,7 @@ public enum Figures {
       fileName: file,
       comments: [
         "\(name): best-so-far \(data.metric) against \(xColumn)",
-        "curves: median and quartiles over seeds; points: individual recorded runs (y in the median column)",
+        "curves: median and quartiles over seeds, rows doubled at each x to draw steps; points: individual recorded runs (y in the median column)",
       ],
       columns: [xColumn, "median", "q1", "q3"])
     let labels = uniqueLabels(data.series.map(\.label) + data.recorded.map(\.label))
@@ -39,12 +39,16 @@ public enum Figures {
       var plot = PlotCommand()
       for s in data.series where s.panel == panel {
         table.beginBlock("\(s.label)\(panel.map { " [\($0)]" } ?? "")")
-        for i in s.x.indices { table.row([s.x[i], s.median[i], s.q1[i], s.q3[i]]) }
+        for i in s.x.indices {
+          // Each value holds from its x on: repeat the previous row at this x so that lines and bands draw steps.
+          if i > 0 { table.row([s.x[i], s.median[i - 1], s.q1[i - 1], s.q3[i - 1]]) }
+          table.row([s.x[i], s.median[i], s.q1[i], s.q3[i]])
+        }
         let c = colours[s.label] ?? "#000000"
         let i = table.blocks - 1
-        plot.add("\(DataFormat.quoted(file)) index \(i) using 1:3:4 with filledcurves lc rgb '\(c)' notitle")
+        plot.add("\(DataFormat.quoted(file)) index \(i) using 1:3:4 with filledcurves fs transparent solid 0.22 noborder lc rgb '\(c)' notitle")
         let keyTitle = panel == panels.first ? "title \(GnuplotText.literal(s.label))" : "notitle"
-        plot.add("'' index \(i) using 1:2 with steps lw 2.2 lc rgb '\(c)' \(keyTitle)")
+        plot.add("'' index \(i) using 1:2 with lines lw 2.2 lc rgb '\(c)' \(keyTitle)")
       }
       for (k, r) in data.recorded.enumerated() where r.panel == panel {
         table.beginBlock("recorded \(r.label)\(panel.map { " [\($0)]" } ?? "")")
@@ -63,7 +67,7 @@ public enum Figures {
       : "Best-so-far \(metric) against simulated time (median, interquartile band)"
     var script = header(style, output: name + "." + style.format.fileExtension, panels: panels.count)
     script += "set xlabel \(GnuplotText.literal(xLabel))\nset ylabel \(GnuplotText.literal("best-so-far " + metric))\n"
-    script += "set key bottom right\n"
+    script += "set key top left\n"
     script += "set xrange [0:*]\n"
     script += multiplot(main: main, subtitle: data.subtitle, panelTitles: panels, plots: plots)
     return Figure(name: name, tables: [table], script: script, format: style.format)
@@ -85,6 +89,7 @@ public enum Figures {
     var left = PlotCommand()
     var right = PlotCommand()
     var maxWorkers = 1
+    var neverReached: [String] = []
     for s in data.series {
       table.beginBlock(s.label)
       for i in s.workers.indices {
@@ -95,8 +100,12 @@ public enum Figures {
       let sync = s.mode == .sync
       let line = "lc rgb '\(c)' dt \(sync ? 2 : 1) pt \(sync ? 6 : 7) ps 1.0 lw 2"
       let i = table.blocks - 1
+      guard s.hoursMedian.contains(where: \.isFinite) else { neverReached.append(s.label); continue }
       left.add("\(DataFormat.quoted(file)) index \(i) using 1:2:3:4 with yerrorlines \(line) title \(GnuplotText.literal(s.label))")
       right.add("\(DataFormat.quoted(file)) index \(i) using 1:5 with linespoints \(line) notitle")
+    }
+    guard !left.isEmpty else {
+      throw LabError(.invalidInput, "figure '\(name)': no setting reached the target \(DataFormat.fixed(data.target, decimals: 4)) (median)")
     }
     right.add("x with lines lc rgb '#999999' dt 3 lw 1.2 title 'ideal (linear)'")
     let metric = RunLabel.metric(data.metric)
@@ -104,7 +113,8 @@ public enum Figures {
     script += "set logscale x 2\nset xrange [0.8:\(maxWorkers * 5 / 4 + 1)]\nset xlabel 'workers W (log_2 scale)'\n"
     script += "set key top right\n"
     let main = "Scaling with workers: synchronous (dashed, open) against asynchronous (solid, filled)"
-    let subtitle = (["target: \(metric) ≥ \(DataFormat.fixed(data.target, decimals: 3))"] + (data.subtitle.isEmpty ? [] : [data.subtitle]))
+    let missing = neverReached.isEmpty ? [] : ["median never reaches it: " + neverReached.joined(separator: ", ")]
+    let subtitle = (["target: \(metric) ≥ \(DataFormat.fixed(data.target, decimals: 3))"] + missing + (data.subtitle.isEmpty ? [] : [data.subtitle]))
       .joined(separator: "; ")
     script += "set multiplot layout 1,2 title \(GnuplotText.title(main, subtitle))\n"
     script += "set title 'Time to target'\nset ylabel 'simulated hours to target (median, IQR)'\nset yrange [0:*]\n"
@@ -125,15 +135,18 @@ public enum Figures {
     var table = DataTable(
       fileName: file,
       comments: ["\(name): trials as bars on their worker's row; times in simulated hours; score = \(data.metric)"],
-      columns: ["worker", "start_hours", "end_hours", "score", "trial"])
+      columns: ["worker", "start_hours", "end_hours", "score", "trial", "label_rgb"])
     let ordered = data.bars.sorted { ($0.worker, $0.start, $0.trial) < ($1.worker, $1.start, $1.trial) }
     let done = ordered.filter { $0.state == .completed && $0.score != nil }
     let other = ordered.filter { !($0.state == .completed && $0.score != nil) }
+    let (lo, hi) = scoreRange(done.compactMap(\.score))
     func write(_ bars: [TimelineBar]) {
       for b in bars {
+        // Trial numbers in white on the dark end of the palette, black on the light end.
+        let light = b.score.map { ($0 - lo) / (hi - lo) > 0.55 } ?? true
         table.row([
           String(b.worker), DataFormat.fixed(b.start / 3600), DataFormat.fixed(b.end / 3600), DataFormat.fixed(b.score),
-          String(b.trial),
+          String(b.trial), light ? "0x000000" : "0xFFFFFF",
         ])
       }
     }
@@ -152,15 +165,13 @@ public enum Figures {
         "\(DataFormat.quoted(file)) index \(table.blocks - 1) using (($2+$3)/2):1:(($3-$2)/2):(\(barHalf)) with boxxyerror fc rgb '#777777' fs pattern 4 border lc rgb '#555555' title 'failed'")
     }
     if !done.isEmpty, done.count <= 80 {
-      plot.add("\(DataFormat.quoted(file)) index 0 using (($2+$3)/2):1:(sprintf('%d', $5)) with labels font ',8' tc rgb '#FFFFFF' notitle")
+      plot.add("\(DataFormat.quoted(file)) index 0 using (($2+$3)/2):1:(sprintf('%d', $5)):6 with labels font ',9' tc rgb variable notitle")
     }
-    let scores = done.compactMap(\.score)
     let makespan = (ordered.map(\.end).max() ?? 0) / 3600
     let rows = max(1, data.workers)
     let heightScale = min(2.0, max(0.7, 0.45 + 0.08 * Double(rows)))
     var script = header(style, output: name + "." + style.format.fileExtension, panels: 1, heightScale: heightScale)
     script += FigureStyle.scorePalette + "\n"
-    let (lo, hi) = scoreRange(scores)
     script += "set cbrange [\(DataFormat.fixed(lo, decimals: 4)):\(DataFormat.fixed(hi, decimals: 4))]\n"
     script += "set cblabel \(GnuplotText.literal(RunLabel.metric(data.metric)))\n"
     script += "set colorbox user origin graph 1.03, graph 0 size character 1.5, graph 1\n"
@@ -217,7 +228,7 @@ public enum Figures {
     script += "set cbrange [\(DataFormat.fixed(lo, decimals: 4)):\(DataFormat.fixed(hi, decimals: 4))]\n"
     script += "unset colorbox\nset key off\nset xlabel 'trial'\n"
     script += "set xrange [0:\(data.rows.map(\.index).max().map { $0 + 1 } ?? 1)]\n"
-    let main = "Hyperparameters trained with, trial after trial (colour: \(RunLabel.metric(data.metric)))"
+    let main = "Hyperparameters trained with, trial after trial (colour: \(RunLabel.metric(data.metric)), as in the last panel)"
     script += "set multiplot layout \(rows),\(columns) title \(GnuplotText.title(main, data.subtitle + (failed.isEmpty ? "" : "; grey crosses: failed trials")))\n"
     for (j, p) in data.parameters.enumerated() {
       let column = j + 2
@@ -240,7 +251,6 @@ public enum Figures {
     }
     script += "set title \(GnuplotText.literal(RunLabel.metric(data.metric)))\nunset logscale y\nset format y '%g'\n"
     script += "set yrange [*:*]\nset ylabel 'score'\n"
-    script += "set colorbox vertical user origin graph 1.04, graph 0 size character 1.2, graph 1\n"
     var scorePlot = PlotCommand()
     if let c = completedIndex {
       scorePlot.add("\(DataFormat.quoted(file)) index \(c) using 1:\(d + 2):\(d + 2) with points pt 7 ps 0.9 lc palette")
@@ -271,7 +281,7 @@ public enum Figures {
       for i in r.index.indices { table.row([String(r.index[i]), DataFormat.fixed(r.hellaswag[i]), DataFormat.fixed(r.mmlu[i])]) }
       let i = table.blocks - 1
       let pt = FigureStyle.pointTypes[k % FigureStyle.pointTypes.count]
-      let look = "with points pt \(pt) ps 0.85 lc rgb '\(colours[k])'"
+      let look = "with points pt \(pt) ps 1.0 lc rgb '\(colours[k])'"
       left.add("\(DataFormat.quoted(file)) index \(i) using 1:2 \(look) title \(GnuplotText.literal(r.label))")
       right.add("\(DataFormat.quoted(file)) index \(i) using 1:3 \(look) notitle")
     }
@@ -282,8 +292,10 @@ public enum Figures {
     var script = header(style, output: name + "." + style.format.fileExtension, panels: 2)
     script += "set xlabel 'evaluation (trial index in its run)'\nset xrange [0:\(maxIndex + 1)]\n"
     script += "set yrange [\(DataFormat.fixed(lo, decimals: 2)):\(DataFormat.fixed(hi, decimals: 2))]\n"
-    script += "set key outside bottom center horizontal maxrows 2\n"
-    script += "set multiplot layout 1,2 title \(GnuplotText.title("Every evaluated trial: HellaSwag and MMLU accuracy by run", data.subtitle))\n"
+    let keyRows = (runs.count + 3) / 4
+    let bottom = DataFormat.fixed(0.16 + 0.04 * Double(keyRows), decimals: 2)
+    script += "set key at screen 0.5, screen \(DataFormat.fixed(0.02 + 0.04 * Double(keyRows), decimals: 2)) center center horizontal maxcols 4 box\n"
+    script += "set multiplot layout 1,2 title \(GnuplotText.title("Every evaluated trial: HellaSwag and MMLU accuracy by run", data.subtitle)) margins 0.07, 0.98, \(bottom), 0.86 spacing 0.08\n"
     script += "set title 'HellaSwag (optimised; validation)'\nset ylabel 'HellaSwag accuracy'\n" + left.text + "\n"
     script += "set title 'MMLU (held out; test)'\nset ylabel 'MMLU accuracy'\nset key off\n" + right.text + "\nunset multiplot\n"
     return Figure(name: name, tables: [table], script: script, format: style.format)

@@ -4,6 +4,7 @@
 //   group     runs sharing (algorithm, workers W, mode); one curve or one scaling point
 //   panel     `W = n` (plus the mode when a study mixes modes); one per (W, mode)
 //   grid      evaluations 1…E (convergence) or 200 evenly spaced hours in [0, T_panel]
+//   worst     a run with no finished trial at g counts as −∞ (maximised metric) in the quantiles
 //   TTT       time-to-target in hours; its median and quartiles are Kaplan–Meier
 //             estimates, so runs that never reach the target count as censored
 
@@ -50,8 +51,8 @@ extension ConvergenceData {
       for algorithm in algorithms {
         let group = inSetting.filter { $0.spec.algorithm == algorithm }
         guard !group.isEmpty else { continue }
-        let summary = CurveSummary(curves: group.map(curve), grid: grid)
-        series.append(try ConvergenceSeries(label: algorithm, panel: panel, x: grid, median: summary.median, q1: summary.q1, q3: summary.q3))
+        let (median, q1, q3) = quartiles(group.map(curve), grid: grid, worst: first.spec.direction == .maximize ? -.infinity : .infinity)
+        series.append(try ConvergenceSeries(label: algorithm, panel: panel, x: grid, median: median, q1: q1, q3: q3))
       }
       for run in recorded {
         let c = curve(run)
@@ -63,6 +64,30 @@ extension ConvergenceData {
       .filter { !$0.isEmpty }.joined(separator: "; ")
     return ConvergenceData(metric: metric, axis: axis, series: series, recorded: points, subtitle: text)
   }
+}
+
+/// Median and quartiles of best-so-far curves at each grid point, a run without a value yet counting as the worst.
+///
+/// A run that has not finished a trial at `g` ranks below every run that has
+/// (rather than being left out, which would let the median fall when a slow
+/// run's first result arrives): the quantiles are then non-decreasing in g, and
+/// NaN while the quantile falls among the runs without a value.
+func quartiles(_ curves: [BestSoFar], grid: [Double], worst: Double) -> ([Double], [Double], [Double]) {
+  var median: [Double] = [], q1: [Double] = [], q3: [Double] = []
+  for g in grid {
+    let values = curves.map { c -> Double in
+      let v = c.value(at: g)
+      return v.isNaN ? worst : v
+    }.sorted()
+    func finite(_ p: Double) -> Double {
+      let q = Descriptive.quantileSorted(values, p)
+      return q.isFinite ? q : .nan
+    }
+    median.append(finite(0.5))
+    q1.append(finite(0.25))
+    q3.append(finite(0.75))
+  }
+  return (median, q1, q3)
 }
 
 extension ScalingData {

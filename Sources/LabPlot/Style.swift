@@ -112,7 +112,6 @@ public struct FigureStyle: Sendable, Hashable {
     set tics nomirror out scale 0.6
     set grid xtics ytics lw 0.6 lc rgb '#DDDDDD'
     set key top left opaque box lc rgb '#BBBBBB' samplen 2.5 spacing 1.15
-    set style fill transparent solid 0.22 noborder
     set datafile missing 'NaN'
     """
   }

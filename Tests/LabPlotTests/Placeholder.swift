@@ -1,1 +1,0 @@
-// LabPlotTests: tests arrive with the module.
