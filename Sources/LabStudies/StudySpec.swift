@@ -21,16 +21,17 @@ public struct StudyAlgorithm: Sendable, Hashable, Codable {
 public struct StudyEvaluator: Sendable, Hashable, Codable {
   /// `replay:RUN`, `surrogate:CAMPAIGN` or `function:NAME`.
   public var name: String
-  public var metric: String
-  public var direction: Direction
+  /// The metric optimised (nil: the evaluator's default, e.g. `hellaswag.acc` or a function's `value`).
+  public var metric: String?
+  /// Its direction (nil: the evaluator's default).
+  public var direction: Direction?
   /// The score whose time-to-target is reported (nil: not reported).
   public var target: Double?
 
   public init(name: String, metric: String? = nil, direction: Direction? = nil, target: Double? = nil) {
     self.name = name
-    let isFunction = name.hasPrefix("function:")
-    self.metric = metric ?? (isFunction ? MetricName.value : MetricName.hellaswagAcc)
-    self.direction = direction ?? (isFunction ? .minimize : .maximize)
+    self.metric = metric
+    self.direction = direction
     self.target = target
   }
 }
@@ -115,12 +116,15 @@ public struct StudySpec: Sendable, Hashable, Codable {
     cells.filter { $0.index % count == index - 1 }
   }
 
-  /// The run spec of `cell` in `space` (the evaluator's space unless the study sets one).
-  public func runSpec(_ cell: StudyCell, space evaluatorSpace: SearchSpace) -> RunSpec {
+  /// The run spec of `cell`, given the evaluator's own space, metric and direction (used unless the study sets them).
+  public func runSpec(
+    _ cell: StudyCell, space evaluatorSpace: SearchSpace, metric defaultMetric: String, direction defaultDirection: Direction
+  ) -> RunSpec {
     RunSpec(
       algorithm: cell.algorithm.name, options: cell.algorithm.options, evaluator: cell.evaluator.name,
       space: space ?? evaluatorSpace, workers: cell.workers, mode: cell.mode, seed: cell.seed,
-      metric: cell.evaluator.metric, direction: cell.evaluator.direction, budget: budget, hours: hours, target: nil)
+      metric: cell.evaluator.metric ?? defaultMetric, direction: cell.evaluator.direction ?? defaultDirection,
+      budget: budget, hours: hours, target: nil)
   }
 }
 

@@ -1,0 +1,104 @@
+import Foundation
+import LabCore
+import LabStatistics
+
+extension StudyReport {
+  private static func f(_ x: Double?, _ digits: Int = 4) -> String {
+    guard let x, !x.isNaN else { return "–" }
+    return String(format: "%.\(digits)f", x)
+  }
+
+  private static func p(_ x: Double) -> String { x < 0.0001 ? "<0.0001" : String(format: "%.4f", x) }
+
+  /// The report as Markdown: final scores, ranks, significance, time-to-target, speed-up, recorded runs.
+  public func markdown() -> String {
+    var md = "# Study `\(study)`\n\n"
+    if !description.isEmpty { md += description + "\n\n" }
+    md += "Runs stored: \(runs) of \(expectedRuns). Definition hash `\(specHash)`.\n"
+    md += "Quantiles are type 7 (Hyndman and Fan 1996); IQM = mean of the middle 50 %, with a 95 % percentile-bootstrap interval (2000 resamples, seeded).\n\n"
+    md += "## Final scores\n\n"
+    md += "| evaluator | W | mode | algorithm | runs | metric | median | Q1 | Q3 | IQM | IQM 95 % CI | evals | hours |\n"
+    md += "|---|---:|---|---|---:|---|---:|---:|---:|---:|---|---:|---:|\n"
+    for g in groups {
+      md += "| \(g.evaluator) | \(g.workers) | \(g.mode) | \(g.algorithm) | \(g.runs) | \(g.metric) (\(g.direction == "maximize" ? "max" : "min")) | "
+      md += "\(Self.f(g.final.median)) | \(Self.f(g.final.q1)) | \(Self.f(g.final.q3)) | \(Self.f(g.final.iqm)) | "
+      md += "[\(Self.f(g.final.iqmLower)), \(Self.f(g.final.iqmUpper))] | \(Self.f(g.evaluationsMedian, 0)) | \(Self.f(g.hoursMedian, 1)) |\n"
+    }
+    if let friedman {
+      md += "\n## Average ranks (Friedman)\n\n"
+      md += "Blocks: evaluator × workers × mode × seed with every algorithm present (N = \(friedman.blocks)); rank 1 = best.\n\n"
+      md += "| algorithm | average rank |\n|---|---:|\n"
+      for (a, r) in zip(rankedAlgorithms, friedman.averageRanks).sorted(by: { $0.1 < $1.1 }) {
+        md += "| \(a) | \(Self.f(r, 3)) |\n"
+      }
+      md += "\nχ²_F = \(Self.f(friedman.chiSquare, 3)) (p = \(Self.p(friedman.pChiSquare))); Iman–Davenport F_F = \(Self.f(friedman.imanDavenport, 3)) (p = \(Self.p(friedman.pImanDavenport)))"
+      if let cd = friedman.criticalDifference {
+        md += "; Nemenyi critical difference at α = 0.05: \(Self.f(cd, 3)) (Demšar 2006)"
+      }
+      md += ".\n"
+    }
+    if !comparisons.isEmpty {
+      md += "\n## Pairwise comparisons\n\n"
+      md += "Two-sided Mann–Whitney U on final scores; p adjusted by Holm over all \(comparisons.count) comparisons.\n\n"
+      md += "| evaluator | W | mode | A | B | U | p | p (Holm) | better median |\n|---|---:|---|---|---|---:|---:|---:|---|\n"
+      for c in comparisons {
+        let mark = c.pHolm <= 0.05 ? " **" : ""
+        md += "| \(c.evaluator) | \(c.workers) | \(c.mode) | \(c.a) | \(c.b) | \(Self.f(c.u, 1)) | \(Self.p(c.p)) | \(mark.isEmpty ? "" : "**")\(Self.p(c.pHolm))\(mark.isEmpty ? "" : "**") | \(c.better ?? "tie") |\n"
+      }
+    }
+    let withTarget = groups.filter { $0.target != nil }
+    if !withTarget.isEmpty {
+      md += "\n## Time to target\n\n"
+      md += "Simulated hours until the best score reaches the target; runs that never reach it are censored at their end (Kaplan–Meier median).\n\n"
+      md += "| evaluator | W | mode | algorithm | target | reached | median hours |\n|---|---:|---|---|---:|---:|---:|\n"
+      for g in withTarget {
+        md += "| \(g.evaluator) | \(g.workers) | \(g.mode) | \(g.algorithm) | \(Self.f(g.target)) | \(g.targetReached ?? 0)/\(g.runs) | \(Self.f(g.timeToTargetMedian, 2)) |\n"
+      }
+    }
+    if !scaling.isEmpty {
+      md += "\n## Speed-up\n\n"
+      md += "S(W) = T(1)/T(W), efficiency S(W)/W; T is the median time-to-target (or the median makespan when the evaluator has no target).\n\n"
+      md += "| evaluator | mode | algorithm | measure | W | T (hours) | speed-up | efficiency |\n|---|---|---|---|---:|---:|---:|---:|\n"
+      for s in scaling {
+        for r in s.rows {
+          md += "| \(s.evaluator) | \(s.mode) | \(s.algorithm) | \(s.measure) | \(r.workers) | \(Self.f(r.time, 2)) | \(Self.f(r.speedUp, 2)) | \(Self.f(r.efficiency, 2)) |\n"
+        }
+      }
+    }
+    if !recorded.isEmpty {
+      md += "\n## Recorded runs in their simulated distributions\n\n"
+      md += "| recorded run | algorithm | best hellaswag.acc | compared with | percentile |\n|---|---|---:|---|---:|\n"
+      for r in recorded {
+        md += "| \(r.run) | \(r.algorithm) | \(Self.f(r.final)) | \(r.comparedWith ?? "–") | \(Self.f(r.percentile, 1)) |\n"
+      }
+    }
+    return md
+  }
+
+  /// One row per group, for pandas or R (`read.csv`): plain numbers, empty cells for missing values.
+  public func csv() -> String {
+    func c(_ x: Double?) -> String { x.map { $0.isNaN ? "" : "\($0)" } ?? "" }
+    var out = "study,evaluator,workers,mode,algorithm,metric,direction,runs,median,q1,q3,min,max,mean,iqm,iqm_lower,iqm_upper,evaluations_median,hours_median,target,target_reached,time_to_target_median\n"
+    for g in groups {
+      out += [
+        study, g.evaluator, String(g.workers), g.mode, g.algorithm, g.metric, g.direction, String(g.runs),
+        c(g.final.median), c(g.final.q1), c(g.final.q3), c(g.final.min), c(g.final.max), c(g.final.mean), c(g.final.iqm),
+        c(g.final.iqmLower), c(g.final.iqmUpper), c(g.evaluationsMedian), c(g.hoursMedian), c(g.target),
+        g.targetReached.map(String.init) ?? "", c(g.timeToTargetMedian),
+      ].joined(separator: ",") + "\n"
+    }
+    return out
+  }
+
+  /// The whole report as pretty, key-sorted JSON (NaN and infinities as strings).
+  public func json() throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+    do {
+      return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+    } catch {
+      throw LabError(.internalInconsistency, "cannot encode the report of study '\(study)' as JSON", underlying: error)
+    }
+  }
+}

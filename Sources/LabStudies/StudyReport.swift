@@ -1,0 +1,245 @@
+import Foundation
+import LabCore
+import LabEvaluators
+import LabStatistics
+import LabStore
+
+/// The statistics of a finished (or partly finished) study, ready to print as Markdown, CSV or JSON.
+///
+/// Per group (algorithm × evaluator × workers × mode, over seeds): the final
+/// score's median, quartiles and interquartile mean with a 95 % bootstrap
+/// interval; time-to-target with a Kaplan–Meier median when some runs never
+/// reach it; the median simulated hours. Across groups: the Friedman test
+/// with average ranks (blocks = evaluator × workers × mode × seed), pairwise
+/// Mann–Whitney U tests with Holm's correction, speed-up against one worker,
+/// and where each recorded run falls among its simulated counterparts.
+public struct StudyReport: Sendable, Codable {
+  /// One row of the per-group table.
+  public struct Group: Sendable, Codable {
+    public var algorithm: String
+    public var evaluator: String
+    public var workers: Int
+    public var mode: String
+    public var metric: String
+    public var direction: String
+    public var runs: Int
+    public var final: Summary
+    /// The runs' final scores in seed order.
+    public var finals: [Double]
+    public var seeds: [UInt64]
+    public var evaluationsMedian: Double
+    public var hoursMedian: Double
+    public var target: Double?
+    public var targetReached: Int?
+    /// Kaplan–Meier median time-to-target, hours (nil: not reached by half the runs, or no target).
+    public var timeToTargetMedian: Double?
+  }
+
+  /// A pairwise comparison within one evaluator × workers × mode.
+  public struct Comparison: Sendable, Codable {
+    public var evaluator: String
+    public var workers: Int
+    public var mode: String
+    public var a: String
+    public var b: String
+    public var u: Double
+    public var p: Double
+    public var pHolm: Double
+    public var method: String
+    /// The algorithm with the better median (nil on a tie).
+    public var better: String?
+  }
+
+  /// Speed-up of one algorithm on one evaluator and mode.
+  public struct Scaling: Sendable, Codable {
+    public var algorithm: String
+    public var evaluator: String
+    public var mode: String
+    /// What `time` measures: `time-to-target` or `makespan`.
+    public var measure: String
+    public var rows: [SpeedUp]
+  }
+
+  /// Where a recorded run falls among simulated runs of its algorithm.
+  public struct RecordedPlacement: Sendable, Codable {
+    public var run: String
+    public var algorithm: String
+    public var final: Double
+    public var comparedWith: String?
+    /// Percentage of simulated finals the recorded one beats (ties count half).
+    public var percentile: Double?
+  }
+
+  public var study: String
+  public var description: String
+  public var specHash: String
+  public var runs: Int
+  public var expectedRuns: Int
+  public var groups: [Group]
+  public var friedman: FriedmanResult?
+  /// Algorithm labels in the order of `friedman.averageRanks`.
+  public var rankedAlgorithms: [String]
+  public var comparisons: [Comparison]
+  public var scaling: [Scaling]
+  public var recorded: [RecordedPlacement]
+
+  /// The score a run ends with: the best value by the hours limit (if any), else after its last evaluation.
+  static func finalScore(_ record: RunRecord) -> Double {
+    if let hours = record.spec.hours { return BestSoFar.hours(record).value(at: hours) }
+    return BestSoFar.evaluations(record).final
+  }
+
+  /// Computes the report of study `name` from `database`.
+  /// - Throws: `.notFound` when the study is not stored.
+  public init(study name: String, database: LabDatabase) throws {
+    let spec = try database.loadStudy(name)
+    let stored = try database.studyRuns(name)
+    study = name
+    description = spec.description
+    specHash = spec.specHash
+    runs = stored.count
+    expectedRuns = spec.cells.count + spec.recorded.count
+    let cells = spec.cells
+    var byGroup: [StudyGroup: [(cell: StudyCell, record: RunRecord)]] = [:]
+    var recordedRuns: [(String, RunRecord)] = []
+    for (cell, isRecorded, record) in stored {
+      if isRecorded {
+        let k = cell - cells.count
+        if spec.recorded.indices.contains(k) { recordedRuns.append((spec.recorded[k], record)) }
+      } else if cells.indices.contains(cell) {
+        byGroup[cells[cell].group, default: []].append((cells[cell], record))
+      }
+    }
+    let algorithmOrder = spec.algorithms.map(\.label)
+
+    // Per-group summaries, in study order: evaluator, workers, mode, algorithm.
+    var groups: [Group] = []
+    var finalsByGroup: [StudyGroup: [UInt64: Double]] = [:]
+    var timeToTarget: [StudyGroup: Double?] = [:]
+    var makespans: [StudyGroup: Double] = [:]
+    for e in spec.evaluators {
+      for w in spec.workers {
+        for m in spec.modes {
+          for a in algorithmOrder {
+            let g = StudyGroup(algorithm: a, evaluator: e.name, workers: w, mode: m)
+            guard let members = byGroup[g]?.sorted(by: { $0.cell.seed < $1.cell.seed }), !members.isEmpty else { continue }
+            let finals = members.map { Self.finalScore($0.record) }
+            var rng = SeededGenerator.stream(
+              stableHash(name), stableHash("\(a)|\(e.name)|\(w)|\(m.rawValue)"), StreamPurpose.statistics.rawValue)
+            var reached: Int? = nil
+            var ttt: Double? = nil
+            if let target = e.target {
+              let times = members.map { TimeToTarget($0.record, target: target) }
+              let km = KaplanMeier(times)
+              reached = km.reachedCount
+              ttt = km.median
+              timeToTarget[g] = ttt
+            }
+            let hours = members.map { $0.record.makespan / 3600 }
+            makespans[g] = Descriptive.median(hours)
+            finalsByGroup[g] = Dictionary(uniqueKeysWithValues: zip(members.map(\.cell.seed), finals))
+            groups.append(
+              Group(
+                algorithm: a, evaluator: e.name, workers: w, mode: m.rawValue, metric: members[0].record.spec.metric,
+                direction: members[0].record.spec.direction.rawValue, runs: members.count,
+                final: Summary(finals.filter { !$0.isNaN }, using: &rng), finals: finals, seeds: members.map(\.cell.seed),
+                evaluationsMedian: Descriptive.median(members.map { Double($0.record.bestSoFar().count) }),
+                hoursMedian: Descriptive.median(hours), target: e.target, targetReached: reached,
+                timeToTargetMedian: ttt))
+          }
+        }
+      }
+    }
+    self.groups = groups
+
+    // Friedman over blocks (evaluator, workers, mode, seed) complete for every algorithm.
+    var blocks: [[Double]] = []
+    for e in spec.evaluators {
+      let direction = byGroup.first { $0.key.evaluator == e.name }?.value.first?.record.spec.direction ?? .maximize
+      for w in spec.workers {
+        for m in spec.modes {
+          for s in spec.seeds {
+            let row = algorithmOrder.map { a in
+              finalsByGroup[StudyGroup(algorithm: a, evaluator: e.name, workers: w, mode: m)]?[s] ?? .nan
+            }
+            if row.allSatisfy({ !$0.isNaN }) { blocks.append(row.map { direction.objective($0) }) }
+          }
+        }
+      }
+    }
+    friedman = algorithmOrder.count >= 2 ? FriedmanResult(scores: blocks, higherIsBetter: true) : nil
+    rankedAlgorithms = algorithmOrder
+
+    // Pairwise Mann–Whitney within each evaluator × workers × mode; Holm over all of them.
+    var comparisons: [Comparison] = []
+    for e in spec.evaluators {
+      let direction = byGroup.first { $0.key.evaluator == e.name }?.value.first?.record.spec.direction ?? .maximize
+      for w in spec.workers {
+        for m in spec.modes {
+          for i in algorithmOrder.indices {
+            for j in algorithmOrder.indices where j > i {
+              let ga = StudyGroup(algorithm: algorithmOrder[i], evaluator: e.name, workers: w, mode: m)
+              let gb = StudyGroup(algorithm: algorithmOrder[j], evaluator: e.name, workers: w, mode: m)
+              let xa = (finalsByGroup[ga] ?? [:]).values.filter { !$0.isNaN }.sorted()
+              let xb = (finalsByGroup[gb] ?? [:]).values.filter { !$0.isNaN }.sorted()
+              guard let test = mannWhitneyU(xa, xb) else { continue }
+              let ma = Descriptive.median(xa), mb = Descriptive.median(xb)
+              let better: String? =
+                ma == mb ? nil : (direction.isBetter(ma, than: mb) ? algorithmOrder[i] : algorithmOrder[j])
+              comparisons.append(
+                Comparison(
+                  evaluator: e.name, workers: w, mode: m.rawValue, a: algorithmOrder[i], b: algorithmOrder[j],
+                  u: test.statistic, p: test.p, pHolm: test.p, method: test.method.rawValue, better: better))
+            }
+          }
+        }
+      }
+    }
+    let adjusted = holmAdjusted(comparisons.map(\.p))
+    for k in comparisons.indices { comparisons[k].pHolm = adjusted[k] }
+    self.comparisons = comparisons
+
+    // Speed-up against one worker, when the study has W = 1 and more.
+    var scaling: [Scaling] = []
+    if spec.workers.contains(1) && spec.workers.count > 1 {
+      for e in spec.evaluators {
+        for m in spec.modes {
+          for a in algorithmOrder {
+            var times: [Int: Double?] = [:]
+            for w in spec.workers {
+              let g = StudyGroup(algorithm: a, evaluator: e.name, workers: w, mode: m)
+              times[w] = e.target != nil ? (timeToTarget[g] ?? nil) : makespans[g]
+            }
+            scaling.append(
+              Scaling(
+                algorithm: a, evaluator: e.name, mode: m.rawValue,
+                measure: e.target != nil ? "time-to-target" : "makespan", rows: SpeedUp.table(times)))
+          }
+        }
+      }
+    }
+    self.scaling = scaling
+
+    // Recorded runs against the simulated W = 1 runs of their algorithm on a surrogate of their campaign.
+    var placements: [RecordedPlacement] = []
+    for (run, record) in recordedRuns {
+      let algorithm = record.spec.algorithm
+      let final = BestSoFar.evaluations(record).final
+      let campaign = Campaign.of(run: run).rawValue
+      let match = groups.first {
+        $0.algorithm == algorithm && $0.workers == 1 && $0.evaluator == "surrogate:\(campaign)"
+      }
+      var percentile: Double? = nil
+      if let match {
+        let sims = match.finals.filter { !$0.isNaN }
+        let beaten = sims.reduce(0.0) { acc, s in acc + (s == final ? 0.5 : (Direction.maximize.isBetter(final, than: s) ? 1 : 0)) }
+        percentile = sims.isEmpty ? nil : 100 * beaten / Double(sims.count)
+      }
+      placements.append(
+        RecordedPlacement(
+          run: run, algorithm: algorithm, final: final,
+          comparedWith: match.map { "\($0.algorithm) on \($0.evaluator), W=1, \($0.mode)" }, percentile: percentile))
+    }
+    recorded = placements
+  }
+}
