@@ -1,0 +1,85 @@
+# hpolab — build, test and demo entry points.
+#
+#   make demo    import the recorded traces and show them (later issues extend it)
+#   make test    everything CI runs (.ci/run calls this)
+#
+# Both install what they need first (make deps, make traces), so that a fresh
+# Debian machine, or CI running as root on a new clone, needs nothing else.
+# Other targets (bench, validate-live, ...) are appended by later issues:
+# keep each target small and say in a comment what it does.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+SWIFT        ?= swift
+DB           ?= lab.sqlite
+# The recorded A100 traces: read from the shared folder beside the project,
+# copied into the git-ignored traces/a100/ (never committed).
+SHARED_TRACES ?= ../shared/traces/a100
+TRACES_REPO   := https://github.com/Kiwy3/BO_PBO_HPO_LLM
+TRACES_COMMIT := 121f8a2145fc673204f27aafc111ea01915c4eb9
+TRACE_FILES   := lhs bo soo lhs_bis bo_bis soo_bis bamsoo_bis
+DEB_PACKAGES  := libsqlite3-dev libopenblas-dev gnuplot
+# Small linear algebra is fastest single-threaded, and results must not depend on threads.
+export OPENBLAS_NUM_THREADS := 1
+
+HPOLAB := .build/release/hpolab
+
+.PHONY: all deps traces build test demo clean
+
+all: build
+
+## deps: install the missing Debian packages (as root), or print the exact command and fail.
+deps:
+	@missing=""; \
+	for p in $(DEB_PACKAGES); do \
+	  dpkg -s "$$p" >/dev/null 2>&1 || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" -ne 0 ]; then \
+	  echo "Missing Debian packages:$$missing. Install them with:" >&2; \
+	  echo "  sudo apt-get install -y$$missing" >&2; \
+	  exit 1; \
+	fi; \
+	echo "Installing$$missing"; \
+	DEBIAN_FRONTEND=noninteractive apt-get update -q; \
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing
+
+## traces: copy the 7 recorded trace files into traces/a100/ (from ../shared, else a clone of the public repository).
+traces: $(TRACE_FILES:%=traces/a100/%.json)
+
+traces/a100/%.json:
+	@mkdir -p traces/a100
+	@if [ -f "$(SHARED_TRACES)/$*.json" ]; then \
+	  cp "$(SHARED_TRACES)/$*.json" "$@"; \
+	else \
+	  tmp=$$(mktemp -d); \
+	  if git clone -q "$(TRACES_REPO)" "$$tmp/repo" 2>/dev/null \
+	     && git -C "$$tmp/repo" -c advice.detachedHead=false checkout -q "$(TRACES_COMMIT)"; then \
+	    cp "$$tmp/repo/computation_experiments/results/$*.json" "$@"; rm -rf "$$tmp"; \
+	  else \
+	    rm -rf "$$tmp"; \
+	    echo "Cannot find $*.json: not in $(SHARED_TRACES), and cloning $(TRACES_REPO) failed." >&2; \
+	    echo "The data is public (MIT, (c) 2025 Nathan Davouse): folder computation_experiments/results/" >&2; \
+	    echo "of $(TRACES_REPO) at commit $(TRACES_COMMIT). Copy the 7 files into traces/a100/." >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+
+## build: release build of the hpolab tool.
+build: deps
+	$(SWIFT) build -c release --product hpolab
+
+## test: build and run every test (what CI runs).
+test: deps traces
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+## demo: import the recorded traces into $(DB) and list them.
+demo: deps traces build
+	$(HPOLAB) traces import --db $(DB)
+	$(HPOLAB) traces list --db $(DB)
+
+## clean: remove build products, the demo database and the copied traces.
+clean:
+	rm -rf .build traces/a100 $(DB)
