@@ -1,1 +1,0 @@
-// HpolabCLITests: tests arrive with the module.
