@@ -47,4 +47,4 @@ PROBLEMS = {
 }
 
 # The 5-D problem used for per-step timings at n observations.
-STEP_PROBLEM = ("ackley5", ackley, [(-5.0, 5.0)] * 5)
+STEP_PROBLEM = ("ackley5", ackley, [(-32.768, 32.768)] * 5)
