@@ -105,8 +105,18 @@ public enum EvaluatorCatalogue {
       return EvaluatorChoice(
         evaluator: ConstantEvaluator(value: 0, seconds: seconds), space: .llama32_1B, defaultMetric: MetricName.value,
         direction: .maximize)
-    case "surrogate", "function":
-      throw LabError(.unsupported, "evaluator kind '\(kind)' is not available yet in this build; available: replay:RUN, constant[:SECONDS]")
+    case "function":
+      guard let fname = argument, !fname.isEmpty else {
+        throw LabError(
+          .invalidInput, "function needs a name: function:NAME; valid: \(TestFunction.names.joined(separator: ", "))",
+          location: .init(field: "evaluator"))
+      }
+      let function = try TestFunction.named(fname)
+      return EvaluatorChoice(
+        evaluator: try FunctionEvaluator(function: function), space: function.space, defaultMetric: MetricName.value,
+        direction: .minimize)
+    case "surrogate":
+      throw LabError(.unsupported, "evaluator kind '\(kind)' is not available yet in this build; available: replay:RUN, function:NAME, constant[:SECONDS]")
     default:
       throw unknown(text)
     }

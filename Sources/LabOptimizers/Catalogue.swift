@@ -10,9 +10,14 @@ import LabCore
 /// |---|---|---|
 /// | `random` | random search (Bergstra and Bengio 2012) | none |
 /// | `lhs` | Latin hypercube design (McKay et al. 1979) | `count` (default: the budget, or 50) |
-/// | `bo` | Bayesian optimisation (GP + LogEI) | see ``ProposerCatalogue/optionNames`` |
-/// | `soo` | SOO (Munos 2011) | see ``ProposerCatalogue/optionNames`` |
-/// | `bamsoo` | BaMSOO (Wang et al. 2014) | see ``ProposerCatalogue/optionNames`` |
+/// | `bo` | Bayesian optimisation, GP + LogEI (Jones et al. 1998; Ament et al. 2023) | `initial` (LHS points, 10), `pending` (`cl-min`, `cl-mean`, `cl-max`, `kb`, `lp`; default `kb`), `kernel` (`matern52`, `rbf`), `raw-samples`, `restarts` |
+/// | `soo` | SOO (Munos 2011) | `k` (arity, 3), `inheritance` (`recorded`, `strict`), `batching` (`sequential`, `sweep`, `asyncSweep`), `depth-limit` (`unlimited`, `sqrt`, or an integer) |
+/// | `bamsoo` | BaMSOO (Wang et al. 2014) | the options of `soo`, plus `eta` (η ∈ (0, 1], 1) |
+///
+/// SOO and BaMSOO default to the recorded settings, including `sequential`
+/// batching, which proposes one point at a time: to keep W > 1 workers busy,
+/// ask for `batching=sweep` (sync) or `batching=asyncSweep` (async) —
+/// `hpolab run` does so itself when W > 1 and no batching is given.
 ///
 /// Unknown names and unknown option keys are errors that list the valid ones.
 public enum ProposerCatalogue {
@@ -23,9 +28,9 @@ public enum ProposerCatalogue {
   public static let optionNames: [String: [String]] = [
     "random": [],
     "lhs": ["count"],
-    "bo": [],
-    "soo": [],
-    "bamsoo": [],
+    "bo": ["initial", "pending", "kernel", "raw-samples", "restarts"],
+    "soo": ["k", "inheritance", "batching", "depth-limit"],
+    "bamsoo": ["k", "inheritance", "batching", "depth-limit", "eta"],
   ]
 
   /// Whether `name` is a known algorithm (available or not yet).
@@ -58,9 +63,68 @@ public enum ProposerCatalogue {
     case "lhs":
       let count = try integer(options["count"], key: "count", algorithm: name) ?? budget ?? 50
       return try LatinHypercubeSearch(space: space, count: count)
+    case "bo":
+      var o = BayesOptOptions()
+      if let n = try integer(options["initial"], key: "initial", algorithm: name) { o.initialPoints = n }
+      if let p = options["pending"] { o.pending = try PendingStrategy(named: p) }
+      if let k = options["kernel"] {
+        guard let kind = KernelKind(rawValue: k) else {
+          throw LabError(
+            .invalidInput, "bo: unknown kernel '\(k)'; valid: \(KernelKind.allCases.map(\.rawValue).joined(separator: ", "))",
+            location: .init(field: "options.kernel"))
+        }
+        o.gp.kernel = kind
+      }
+      if let n = try integer(options["raw-samples"], key: "raw-samples", algorithm: name) { o.acquisition.rawSamples = n }
+      if let n = try integer(options["restarts"], key: "restarts", algorithm: name) { o.acquisition.restarts = n }
+      return try BayesOptProposer(space: space, options: o)
+    case "soo":
+      return try SOO(space: space, options: try treeOptions(options, base: TreeSearchOptions(budget: budget), algorithm: name))
+    case "bamsoo":
+      let eta = try real(options["eta"], key: "eta", algorithm: name) ?? 1
+      let o = try treeOptions(options, base: BaMSOO<PosteriorConfidence<GaussianProcessModel>>.recordedOptions(budget: budget), algorithm: name)
+      return try BaMSOO(space: space, budget: budget, eta: eta, options: o)
     default:
-      throw LabError(.unsupported, "algorithm '\(name)' is not available yet in this build; available: random, lhs")
+      throw unknown(name)
     }
+  }
+
+  /// SOO's and BaMSOO's options over `base`.
+  static func treeOptions(_ options: [String: String], base: TreeSearchOptions, algorithm: String) throws -> TreeSearchOptions {
+    var o = base
+    if let k = try integer(options["k"], key: "k", algorithm: algorithm) { o.arity = k }
+    if let text = options["inheritance"] {
+      guard let rule = InheritanceRule(rawValue: text) else {
+        throw LabError(
+          .invalidInput,
+          "\(algorithm): unknown inheritance '\(text)'; valid: \(InheritanceRule.allCases.map(\.rawValue).joined(separator: ", "))",
+          location: .init(field: "options.inheritance"))
+      }
+      o.inheritance = rule
+    }
+    if let text = options["batching"] {
+      guard let batching = SweepBatching(rawValue: text) else {
+        throw LabError(
+          .invalidInput,
+          "\(algorithm): unknown batching '\(text)'; valid: \(SweepBatching.allCases.map(\.rawValue).joined(separator: ", "))",
+          location: .init(field: "options.batching"))
+      }
+      o.batching = batching
+    }
+    if let text = options["depth-limit"] {
+      switch text {
+      case "unlimited": o.depthLimit = .unlimited
+      case "sqrt": o.depthLimit = .squareRoot
+      default:
+        guard let c = Int(text), c >= 0 else {
+          throw LabError(
+            .invalidInput, "\(algorithm): depth-limit must be unlimited, sqrt or a non-negative integer, got '\(text)'",
+            location: .init(field: "options.depth-limit"))
+        }
+        o.depthLimit = .constant(c)
+      }
+    }
+    return o
   }
 
   /// Parses an integer option, naming the algorithm and the key when it is not one.

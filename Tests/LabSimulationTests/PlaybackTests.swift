@@ -1,0 +1,46 @@
+import Foundation
+import LabCore
+import LabEvaluators
+import LabSimulation
+import Testing
+
+@Suite struct PlaybackTests {
+  static func playback(_ run: String, workers: Int, mode: ExecutionMode) throws -> (RunRecord, [RecordedTrial]) {
+    let folder = try #require(simulationTraceFolder(), "recorded traces not found")
+    let trials = try TraceParser.parse(contentsOf: folder.appendingPathComponent(run + ".json")).trials
+    let replay = try ReplayEvaluator(run: run, trials: trials)
+    let proposer = RecordedSequenceProposer(run: run, trials: trials)
+    let spec = RunSpec(
+      algorithm: "playback", evaluator: replay.name, space: replay.space, workers: workers, mode: mode,
+      budget: proposer.count)
+    return (try Simulator(spec: spec).run(proposer, evaluator: replay), trials.filter { $0.state == .evaluated })
+  }
+
+  @Test func lhsPlaybackWithOneWorkerReproducesTheRecordedBestSoFar() throws {
+    let (record, recorded) = try Self.playback("lhs_bis", workers: 1, mode: .async)
+    var best = -Double.infinity
+    let expected = recorded.map { t -> Double in
+      best = max(best, t.metrics[MetricName.hellaswagAcc] ?? best)
+      return best
+    }
+    #expect(record.bestSoFarByEvaluations() == expected)
+    #expect(record.trials.map(\.source) == recorded.map { .replay(run: "lhs_bis", line: $0.line) })
+    // Back to back on one worker: each starts when the previous ends; the makespan is the sum of recorded durations.
+    for (a, b) in zip(record.trials, record.trials.dropFirst()) { #expect(b.start == a.end) }
+    let total = recorded.reduce(0.0) { $0 + ($1.trainingSeconds ?? 0) + ($1.evaluationSeconds ?? 0) }
+    #expect(abs(record.makespan - total) < 1e-6)
+    #expect(record.utilisation == 1)
+  }
+
+  @Test(arguments: [ExecutionMode.async, .sync])
+  func lhsPlaybackWithFiveWorkersTakesAboutAFifthOfTheTime(mode: ExecutionMode) throws {
+    let (one, _) = try Self.playback("lhs_bis", workers: 1, mode: .async)
+    let (five, _) = try Self.playback("lhs_bis", workers: 5, mode: mode)
+    let ratio = five.makespan / one.makespan
+    // Durations differ by a few percent between trials: 50 trials on 5 workers end within ±3 % of a fifth.
+    #expect(ratio > 0.197 && ratio < 0.206, "ratio \(ratio)")
+    #expect(five.evaluationCount == 50)
+    #expect(five.bestTrial?.id == one.bestTrial?.id)
+    #expect(five.utilisation > 0.95)
+  }
+}
