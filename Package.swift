@@ -60,9 +60,12 @@ let package = Package(
     .testTarget(name: "LabEvaluatorsTests", dependencies: ["LabCore", "LabEvaluators"], swiftSettings: strict),
     .testTarget(name: "LabStoreTests", dependencies: ["LabCore", "LabStore"], swiftSettings: strict),
     .testTarget(name: "LabStatisticsTests", dependencies: ["LabCore", "LabStatistics"], swiftSettings: strict),
-    .testTarget(name: "LabPlotTests", dependencies: ["LabCore", "LabStatistics", "LabPlot"], swiftSettings: strict),
+    .testTarget(
+      name: "LabPlotTests", dependencies: ["LabCore", "LabStatistics", "LabPlot"], exclude: ["Golden"], swiftSettings: strict),
     .testTarget(name: "LabStudiesTests", dependencies: ["LabCore", "LabStudies", "LabStore", "LabStatistics"], swiftSettings: strict),
-    .testTarget(name: "LabLiveTests", dependencies: ["LabCore", "LabLive", "LabOptimizers"], swiftSettings: strict),
+    .testTarget(
+      name: "LabLiveTests", dependencies: ["LabCore", "LabLive", "LabOptimizers"], exclude: ["Fixtures"],
+      swiftSettings: strict),
     .testTarget(name: "HpolabCLITests", dependencies: ["LabCore"], swiftSettings: strict),
   ],
   swiftLanguageModes: [.v6]

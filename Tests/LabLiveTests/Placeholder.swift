@@ -1,1 +1,0 @@
-// LabLiveTests: tests arrive with the module.
