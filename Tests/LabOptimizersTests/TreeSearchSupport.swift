@@ -34,8 +34,10 @@ let himmelblauSpace: SearchSpace = {
   return s
 }()
 
-/// Runs `proposer` sequentially on −himmelblau until it stops or `limit` evaluations; returns the values seen, in order.
-func runOnHimmelblau<P: Proposer>(_ proposer: inout P, limit: Int, seed: UInt64 = 7) throws -> (points: [Point], values: [Double]) {
+/// Runs `proposer` sequentially on −himmelblau until it stops, `limit` evaluations, or f < `stopBelow`; returns the points and values seen, in order.
+func runOnHimmelblau<P: Proposer>(
+  _ proposer: inout P, limit: Int, seed: UInt64 = 7, stopBelow: Double = -1
+) throws -> (points: [Point], values: [Double]) {
   var rng = SeededGenerator(seed: seed)
   var points: [Point] = []
   var values: [Double] = []
@@ -44,6 +46,7 @@ func runOnHimmelblau<P: Proposer>(_ proposer: inout P, limit: Int, seed: UInt64 
     points.append(p.point)
     values.append(v)
     try proposer.observe(Observation(trial: points.count - 1, point: p.point, result: .value(v)))
+    if -v < stopBelow { break }
   }
   return (points, values)
 }

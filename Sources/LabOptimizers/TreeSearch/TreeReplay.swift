@@ -15,7 +15,10 @@ public struct ReplayedLeaf: Sendable, Hashable {
   public var loop: Int?
   /// The recorded metric that answered the evaluation, or the LCB of an approximated leaf; `nil` when no recorded trial matched.
   public var score: Double?
+  /// The model's upper bound (BaMSOO), when the leaf was decided by the model.
   public var upper: Double?
+  /// f⁺ when the model decided (BaMSOO).
+  public var fPlus: Double?
 }
 
 /// One step of a replay check: the recorded line and the leaf hpolab produced at the same position.
@@ -54,12 +57,12 @@ public enum TreeReplay {
   /// - Throws: what the proposer throws (e.g. ``RecordedConfidence`` when the tree leaves the recording).
   public static func run<P: Proposer>(
     _ proposer: inout P, against trials: [RecordedTrial], space: SearchSpace,
-    metric: String = MetricName.hellaswagAcc, maxSteps: Int = 10_000
+    metric: String = MetricName.hellaswagAcc, maxSteps: Int = 10_000, seed: UInt64 = 0
   ) throws -> ReplayReport {
     var lookup: [[Double]: RecordedTrial] = [:]
     for t in trials where t.state == .evaluated && lookup[t.converted] == nil { lookup[t.converted] = t }
     var leaves: [ReplayedLeaf] = []
-    var rng = SeededGenerator(seed: 0)
+    var rng = SeededGenerator(seed: seed)
     var note: String? = nil
     var evaluations = 0
     func integer(_ s: String?) -> Int? { s.flatMap { Int($0) } }
@@ -75,14 +78,15 @@ public enum TreeReplay {
         leaves.append(
           ReplayedLeaf(
             point: a.point, state: .approximated, depth: integer(a.info["depth"]), index: integer(a.info["depth_id"]),
-            loop: integer(a.info["loop"]), score: a.value, upper: a.upper))
+            loop: integer(a.info["loop"]), score: a.value, upper: a.upper, fPlus: a.info["f_plus"].flatMap(Double.init)))
       }
       guard let p = proposal else { break }
       evaluations += 1
       let configuration = space.configuration(for: p.point)
       var leaf = ReplayedLeaf(
         point: p.point, state: .evaluated, depth: integer(p.info["depth"]), index: integer(p.info["depth_id"]),
-        loop: integer(p.info["loop"]), score: nil, upper: nil)
+        loop: integer(p.info["loop"]), score: nil, upper: p.info["ucb"].flatMap(Double.init),
+        fPlus: p.info["f_plus"].flatMap(Double.init))
       guard let t = lookup[configuration.values], let value = t.metrics[metric] else {
         leaves.append(leaf)
         note = "no recorded trial of \(trials.first?.run ?? "the run") was trained with \(configuration.describe(in: space)); the replay stops here"
