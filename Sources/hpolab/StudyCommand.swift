@@ -16,7 +16,9 @@ struct StudyCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "study",
     abstract: "Run, resume, merge and report multi-seed studies from studies/*.toml.",
-    subcommands: [StudyRunCommand.self, StudyReportCommand.self, StudyMergeCommand.self, StudyListCommand.self])
+    subcommands: [
+      StudyRunCommand.self, StudyReportCommand.self, StudyMergeCommand.self, StudyListCommand.self, StudyDumpCommand.self,
+    ])
 }
 
 /// `hpolab study run FILE`: runs (or resumes) every cell of a study.
@@ -189,6 +191,21 @@ struct StudyListCommand: ParsableCommand {
         ])
       }
       print(table.rows.isEmpty ? "no studies in \(database.db)" : TextTable.render(table))
+    }
+  }
+}
+
+/// `hpolab study dump`: every table of a database as sorted text, to compare two databases (used by the tests).
+struct StudyDumpCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "dump", abstract: "Print every table as sorted rows, to compare databases.", shouldDisplay: false)
+
+  @OptionGroup var database: DatabaseOptions
+
+  func run() throws {
+    try runReportingErrors {
+      let db = try LabDatabase(path: database.db, mode: .existing)
+      FileHandle.standardOutput.write(Data(try db.canonicalDump().utf8))
     }
   }
 }

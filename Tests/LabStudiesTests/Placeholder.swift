@@ -1,1 +1,0 @@
-// LabStudiesTests: tests arrive with the module.
