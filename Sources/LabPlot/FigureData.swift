@@ -73,8 +73,14 @@ public struct ConvergenceData: Sendable, Hashable {
   public var recorded: [PointSeries]
   /// What the figure compares, e.g. `study paper, 10 seeds, W = 1`.
   public var subtitle: String
+  /// Whether the metric is maximised (curves rise) or minimised (curves fall); places the key where curves are not.
+  public var direction: Direction
 
-  public init(metric: String, axis: ConvergenceAxis, series: [ConvergenceSeries], recorded: [PointSeries] = [], subtitle: String = "") {
+  public init(
+    metric: String, axis: ConvergenceAxis, series: [ConvergenceSeries], recorded: [PointSeries] = [], subtitle: String = "",
+    direction: Direction = .maximize
+  ) {
+    self.direction = direction
     self.metric = metric
     self.axis = axis
     self.series = series
@@ -243,11 +249,14 @@ public struct ScoresData: Sendable, Hashable {
   /// One run's trials: evaluation index, HellaSwag and MMLU accuracy.
   public struct Run: Sendable, Hashable {
     public var label: String
+    /// The row of panels it is drawn in (e.g. `campaign B (Llama-3.2-1B)`); nil: the single row.
+    public var group: String?
     public var index: [Int]
     public var hellaswag: [Double]
     public var mmlu: [Double]
-    public init(label: String, index: [Int], hellaswag: [Double], mmlu: [Double]) {
+    public init(label: String, group: String? = nil, index: [Int], hellaswag: [Double], mmlu: [Double]) {
       self.label = label
+      self.group = group
       self.index = index
       self.hellaswag = hellaswag
       self.mmlu = mmlu
@@ -277,13 +286,16 @@ public struct ScoresData: Sendable, Hashable {
     self.subtitle = subtitle
   }
 
-  /// The evaluated lines of recorded runs, grouped by run in order of first appearance.
+  /// The evaluated lines of recorded runs, grouped by run in order of first appearance, one row per campaign.
   public init(recorded: [RecordedTrial], subtitle: String = "") {
     var order: [String] = []
     var byRun: [String: Run] = [:]
     var count: [String: Int] = [:]
     for t in recorded where t.state == .evaluated {
-      if byRun[t.run] == nil { order.append(t.run); byRun[t.run] = Run(label: t.run, index: [], hellaswag: [], mmlu: []) }
+      if byRun[t.run] == nil {
+        order.append(t.run)
+        byRun[t.run] = Run(label: t.run, group: "campaign \(t.campaign.rawValue) (\(t.campaign.model))", index: [], hellaswag: [], mmlu: [])
+      }
       count[t.run, default: 0] += 1
       guard let h = t.metrics[MetricName.hellaswagAcc], let m = t.metrics[MetricName.mmluAcc] else { continue }
       byRun[t.run]?.index.append(count[t.run] ?? 0)

@@ -18,7 +18,8 @@ extension ConvergenceData {
   /// - Parameters:
   ///   - runs: the study's runs (any mix of algorithms, worker counts and modes).
   ///   - axis: evaluations (grid 1…E) or simulated hours (`gridPoints` points up to the panel's longest run).
-  ///   - recorded: individual runs drawn as points in every panel (e.g. the recorded real runs), labelled by algorithm.
+  ///   - recorded: individual runs drawn as points (e.g. the recorded real runs), labelled by algorithm, in the
+  ///     one-worker panels (in every panel when there is none).
   /// - Throws: `.invalidInput` when `runs` is empty or the runs optimise different metrics.
   public static func summarising(
     _ runs: [RunRecord], axis: ConvergenceAxis, recorded: [RunRecord] = [], subtitle: String = "", gridPoints: Int = 200
@@ -54,7 +55,8 @@ extension ConvergenceData {
         let (median, q1, q3) = quartiles(group.map(curve), grid: grid, worst: first.spec.direction == .maximize ? -.infinity : .infinity)
         series.append(try ConvergenceSeries(label: algorithm, panel: panel, x: grid, median: median, q1: q1, q3: q3))
       }
-      for run in recorded {
+      // Recorded runs were sequential: drawn beside the one-worker curves (everywhere when there are none).
+      for run in recorded where setting.workers == 1 || !settings.contains(where: { $0.workers == 1 }) {
         let c = curve(run)
         points.append(try PointSeries(label: run.spec.algorithm, panel: panel, x: c.x, y: c.best))
       }
@@ -62,7 +64,7 @@ extension ConvergenceData {
     let seeds = Set(runs.map(\.spec.seed)).count
     let text = [subtitle, "\(runs.count) runs, \(seeds) seed\(seeds == 1 ? "" : "s")", onePanel ? settings[0].title(withMode: true) : ""]
       .filter { !$0.isEmpty }.joined(separator: "; ")
-    return ConvergenceData(metric: metric, axis: axis, series: series, recorded: points, subtitle: text)
+    return ConvergenceData(metric: metric, axis: axis, series: series, recorded: points, subtitle: text, direction: first.spec.direction)
   }
 }
 

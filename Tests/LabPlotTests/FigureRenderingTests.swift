@@ -34,6 +34,20 @@ struct FigureRenderingTests {
     }
   }
 
+  @Test func theRecordedCampaignsScoresRenderOneRowPerCampaign() throws {
+    let folder = try #require(traceFolder(), "recorded traces not found")
+    var trials: [RecordedTrial] = []
+    for name in ["lhs", "bo", "soo", "lhs_bis", "bo_bis", "soo_bis", "bamsoo_bis"] {
+      trials += try TraceParser.parse(contentsOf: folder.appendingPathComponent("\(name).json")).trials
+    }
+    let figure = try Figures.scores(ScoresData(recorded: trials, subtitle: "recorded A100 runs"), style: .standard(.png))
+    #expect(figure.script.contains("set multiplot layout 2,2"))
+    // The key names each algorithm once: lhs, bo, soo (campaign A), then bamsoo.
+    #expect(figure.script.components(separatedBy: "keyentry").count - 1 == 4)
+    let written = try FigureWriter(folder: try outputFolder("recorded"), gnuplot: try Gnuplot.locate()).write(figure)
+    #expect(written.warnings.isEmpty, "gnuplot warned: \(written.warnings)")
+  }
+
   @Test(arguments: [FigureFormat.svg, .pdf])
   func vectorFormatsRenderWithTheirOwnSignature(format: FigureFormat) throws {
     let folder = try outputFolder(format.rawValue)
