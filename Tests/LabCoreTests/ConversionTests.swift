@@ -2,10 +2,12 @@ import Foundation
 import LabCore
 import Testing
 
-/// The shared trace folder beside the project (../shared/traces/a100) or the ignored copy in traces/a100.
+/// The ignored copy in traces/a100, else the shared folder beside the project (../shared/traces/a100), else `$HPOLAB_TRACES`.
 func traceFolder() -> URL? {
   let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-  for candidate in [here.appendingPathComponent("traces/a100"), here.appendingPathComponent("../shared/traces/a100")] {
+  var candidates = [here.appendingPathComponent("traces/a100"), here.appendingPathComponent("../shared/traces/a100")]
+  if let env = ProcessInfo.processInfo.environment["HPOLAB_TRACES"] { candidates.append(URL(fileURLWithPath: env)) }
+  for candidate in candidates {
     if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("soo_bis.json").path) {
       return candidate.standardizedFileURL
     }

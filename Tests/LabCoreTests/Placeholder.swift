@@ -1,1 +1,0 @@
-// LabCoreTests: tests arrive with the module.
