@@ -79,6 +79,15 @@ test: deps traces
 demo: deps traces build
 	$(HPOLAB) traces import --db $(DB)
 	$(HPOLAB) traces list --db $(DB)
+	# Studies (issue 7): resumable, so a rerun only computes what is missing.
+	mkdir -p reports
+	$(HPOLAB) study run studies/paper.toml --db $(DB)
+	$(HPOLAB) study run studies/scaling.toml --db $(DB)
+	$(HPOLAB) study report paper --db $(DB) --out reports/paper.md
+	$(HPOLAB) study report paper --db $(DB) --format csv --out reports/paper.csv
+	$(HPOLAB) study report scaling --db $(DB) --out reports/scaling.md
+	$(HPOLAB) study report scaling --db $(DB) --format csv --out reports/scaling.csv
+	@echo "Study reports: reports/paper.md, reports/scaling.md (CSV beside them)"
 
 ## clean: remove build products, the demo database and the copied traces.
 clean:
