@@ -92,3 +92,9 @@ demo: deps traces build
 ## clean: remove build products, the demo database and the copied traces.
 clean:
 	rm -rf .build traces/a100 $(DB)
+
+## validate-live: a real, tiny live run with litgpt 0.5.13 on 2 CPU workers in a throw-away
+## virtual environment (.venv-live/, git-ignored); needs the network once. Not part of test/CI.
+.PHONY: validate-live
+validate-live: deps
+	scripts/live/validate.sh
