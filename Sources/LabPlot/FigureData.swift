@@ -137,9 +137,12 @@ public struct ScalingSeries: Sendable, Hashable {
 public struct ScalingData: Sendable, Hashable {
   public var metric: String
   public var target: Double
+  /// Whether the target is reached from below (maximised metric) or from above.
+  public var direction: Direction
   public var series: [ScalingSeries]
   public var subtitle: String
-  public init(metric: String, target: Double, series: [ScalingSeries], subtitle: String = "") {
+  public init(metric: String, target: Double, series: [ScalingSeries], subtitle: String = "", direction: Direction = .maximize) {
+    self.direction = direction
     self.metric = metric
     self.target = target
     self.series = series
@@ -173,8 +176,11 @@ public struct TimelineData: Sendable, Hashable {
   public var workers: Int
   public var bars: [TimelineBar]
   public var subtitle: String
+  /// The metric's direction: the palette's bright end is the better score.
+  public var direction: Direction
 
-  public init(metric: String, workers: Int, bars: [TimelineBar], subtitle: String = "") {
+  public init(metric: String, workers: Int, bars: [TimelineBar], subtitle: String = "", direction: Direction = .maximize) {
+    self.direction = direction
     self.metric = metric
     self.workers = workers
     self.bars = bars
@@ -190,7 +196,7 @@ public struct TimelineData: Sendable, Hashable {
           score: t.state == .completed ? t.metrics[run.spec.metric] : nil, state: t.state)
       }
     let workers = max(run.spec.workers, (bars.map(\.worker).max() ?? -1) + 1)
-    self.init(metric: run.spec.metric, workers: workers, bars: bars, subtitle: RunLabel.describe(run.spec))
+    self.init(metric: run.spec.metric, workers: workers, bars: bars, subtitle: RunLabel.describe(run.spec), direction: run.spec.direction)
   }
 
   /// Fraction of the worker-time between 0 and the last end that no trial used, in [0, 1].
@@ -219,6 +225,8 @@ public struct VariablesData: Sendable, Hashable {
   public var parameters: [Parameter]
   public var rows: [Row]
   public var subtitle: String
+  /// The metric's direction: the palette's bright end is the better score.
+  public var direction: Direction = .maximize
 
   /// - Throws: `.invalidInput` when a row has a different number of values than there are parameters.
   public init(metric: String, parameters: [Parameter], rows: [Row], subtitle: String = "") throws {
@@ -241,6 +249,7 @@ public struct VariablesData: Sendable, Hashable {
     self.parameters = run.spec.space.parameters
     self.rows = rows
     self.subtitle = RunLabel.describe(run.spec)
+    self.direction = run.spec.direction
   }
 }
 

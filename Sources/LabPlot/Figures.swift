@@ -68,7 +68,12 @@ public enum Figures {
       : "Best-so-far \(metric) against simulated time (median, interquartile band)"
     var script = header(style, output: name + "." + style.format.fileExtension, panels: panels.count)
     script += "set xlabel \(GnuplotText.literal(xLabel))\nset ylabel \(GnuplotText.literal("best-so-far \(metric) (\(better))"))\n"
-    script += "set key \(data.direction == .maximize ? "top" : "bottom") left\n"
+    // Rising curves leave the top left empty, falling ones the top right.
+    script += "set key top \(data.direction == .maximize ? "left" : "right")\n"
+    let values = data.series.flatMap { $0.median + $0.q1 + $0.q3 }.filter(\.isFinite)
+    if let lo = values.min(), let hi = values.max(), lo > 0, hi / lo > 50 {
+      script += "set logscale y 10\nset format y '10^{%L}'\n"
+    }
     script += "set xrange [0:*]\n"
     script += multiplot(main: main, subtitle: data.subtitle, panelTitles: panels, plots: plots)
     return Figure(name: name, tables: [table], script: script, format: style.format)
@@ -83,7 +88,10 @@ public enum Figures {
     let file = name + ".dat"
     var table = DataTable(
       fileName: file,
-      comments: ["\(name): hours to reach \(data.metric) ≥ \(DataFormat.fixed(data.target, decimals: 4)), and speed-up over W = 1"],
+      comments: [
+        "\(name): hours to reach \(data.metric) \(data.direction == .maximize ? "≥" : "≤") \(DataFormat.fixed(data.target, decimals: 4)), and speed-up over W = 1",
+        "quartiles are NaN where the Kaplan–Meier estimate does not reach them (too many runs never reach the target)",
+      ],
       columns: ["workers", "hours_median", "hours_q1", "hours_q3", "speedup"])
     let algorithms = uniqueLabels(data.series.map(\.algorithm))
     let colours = Dictionary(uniqueKeysWithValues: zip(algorithms, FigureStyle.colours(for: algorithms)))
@@ -99,11 +107,18 @@ public enum Figures {
       }
       let c = colours[s.algorithm] ?? "#000000"
       let sync = s.mode == .sync
-      let line = "lc rgb '\(c)' dt \(sync ? 2 : 1) pt \(sync ? 6 : 7) ps 1.0 lw 2"
+      let marks = "lc rgb '\(c)' pt \(sync ? 6 : 7) ps 1.0 lw 2"
+      let line = marks + " dt \(sync ? 2 : 1)"
       let i = table.blocks - 1
       guard s.hoursMedian.contains(where: \.isFinite) else { neverReached.append(s.label); continue }
-      left.add("\(DataFormat.quoted(file)) index \(i) using 1:2:3:4 with yerrorlines \(line) title \(GnuplotText.literal(s.label))")
-      right.add("\(DataFormat.quoted(file)) index \(i) using 1:5 with linespoints \(line) notitle")
+      // An unknown quartile (censored) shortens its whisker to the median rather than hiding the point.
+      left.add("\(DataFormat.quoted(file)) index \(i) using 1:2 with linespoints \(line) title \(GnuplotText.literal(s.label))")
+      if s.hoursQ1.contains(where: \.isFinite) || s.hoursQ3.contains(where: \.isFinite) {
+        left.add("'' index \(i) using 1:2:(valid(3) ? $3 : $2):(valid(4) ? $4 : $2) with yerrorbars \(marks) notitle")
+      }
+      if s.speedUp.contains(where: \.isFinite) {
+        right.add("\(DataFormat.quoted(file)) index \(i) using 1:5 with linespoints \(line) notitle")
+      }
     }
     guard !left.isEmpty else {
       throw LabError(.invalidInput, "figure '\(name)': no setting reached the target \(DataFormat.fixed(data.target, decimals: 4)) (median)")
@@ -115,7 +130,7 @@ public enum Figures {
     script += "set key top right\n"
     let main = "Scaling with workers: synchronous (dashed, open) against asynchronous (solid, filled)"
     let missing = neverReached.isEmpty ? [] : ["median never reaches it: " + neverReached.joined(separator: ", ")]
-    let subtitle = (["target: \(metric) ≥ \(DataFormat.fixed(data.target, decimals: 3))"] + missing + (data.subtitle.isEmpty ? [] : [data.subtitle]))
+    let subtitle = (["target: \(metric) \(data.direction == .maximize ? "≥" : "≤") \(DataFormat.fixed(data.target, decimals: 3))"] + missing + (data.subtitle.isEmpty ? [] : [data.subtitle]))
       .joined(separator: "; ")
     script += "set multiplot layout 1,2 title \(GnuplotText.title(main, subtitle))\n"
     script += "set title 'Time to target'\nset ylabel 'simulated hours to target (median, IQR)'\nset yrange [0:*]\n"
@@ -144,7 +159,8 @@ public enum Figures {
     func write(_ bars: [TimelineBar]) {
       for b in bars {
         // Trial numbers in white on the dark end of the palette, black on the light end.
-        let light = b.score.map { ($0 - lo) / (hi - lo) > 0.55 } ?? true
+        let position = b.score.map { ($0 - lo) / (hi - lo) } ?? 1
+        let light = data.direction == .maximize ? position > 0.55 : position < 0.45
         table.row([
           String(b.worker), DataFormat.fixed(b.start / 3600), DataFormat.fixed(b.end / 3600), DataFormat.fixed(b.score),
           String(b.trial), light ? "0x000000" : "0xFFFFFF",
@@ -172,7 +188,7 @@ public enum Figures {
     let rows = max(1, data.workers)
     let heightScale = min(2.0, max(0.7, 0.45 + 0.08 * Double(rows)))
     var script = header(style, output: name + "." + style.format.fileExtension, panels: 1, heightScale: heightScale)
-    script += FigureStyle.scorePalette + "\n"
+    script += FigureStyle.scorePalette + (data.direction == .minimize ? "\nset palette negative" : "") + "\n"
     script += "set cbrange [\(DataFormat.fixed(lo, decimals: 4)):\(DataFormat.fixed(hi, decimals: 4))]\n"
     script += "set cblabel \(GnuplotText.literal(RunLabel.metric(data.metric)))\n"
     script += "set colorbox user origin graph 1.03, graph 0 size character 1.5, graph 1\n"
@@ -186,7 +202,7 @@ public enum Figures {
       script += "set ytics autofreq scale 0\n"
     }
     script += "set grid noytics xtics\n"
-    script += "set key outside bottom center horizontal\n"
+    script += other.isEmpty ? "set key off\n" : "set key outside bottom center horizontal\n"
     let idle = DataFormat.fixed(100 * data.idleFraction, decimals: 1)
     let main = "Worker timeline: which worker ran which trial when"
     let subtitle = [data.subtitle, "bars coloured by \(RunLabel.metric(data.metric)); gaps are idle time (\(idle) %)"]
@@ -224,7 +240,7 @@ public enum Figures {
     let rows = (panels + columns - 1) / columns
     var script = header(style, output: name + "." + style.format.fileExtension, panels: panels,
                         widthScale: columns == 3 ? 1.5 : 1.2, heightScale: rows == 1 ? 0.7 : 0.55 * Double(rows))
-    script += FigureStyle.scorePalette + "\n"
+    script += FigureStyle.scorePalette + (data.direction == .minimize ? "\nset palette negative" : "") + "\n"
     let (lo, hi) = scoreRange(completed.compactMap(\.score))
     script += "set cbrange [\(DataFormat.fixed(lo, decimals: 4)):\(DataFormat.fixed(hi, decimals: 4))]\n"
     script += "unset colorbox\nset key off\nset xlabel 'trial'\n"

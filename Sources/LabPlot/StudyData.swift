@@ -129,7 +129,7 @@ extension ScalingData {
     let seeds = Set(runs.map(\.spec.seed)).count
     let text = [subtitle, "\(seeds) seed\(seeds == 1 ? "" : "s") per setting; median and quartiles are Kaplan–Meier estimates"]
       .filter { !$0.isEmpty }.joined(separator: "; ")
-    return ScalingData(metric: first.spec.metric, target: target, series: series, subtitle: text)
+    return ScalingData(metric: first.spec.metric, target: target, series: series, subtitle: text, direction: first.spec.direction)
   }
 }
 

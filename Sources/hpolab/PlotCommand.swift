@@ -92,7 +92,8 @@ struct PlotCommand: ParsableCommand {
         for f in figures {
           let written = try writer.write(f)
           if !written.warnings.isEmpty { printError("gnuplot warnings for \(f.name):\n\(written.warnings)") }
-          print(written.rendered?.path ?? written.script.path)
+          // Written unbuffered, so that paths and skip notes (standard error) interleave in order.
+          FileHandle.standardOutput.write(Data(((written.rendered ?? written.script).path + "\n").utf8))
         }
       }
     }
@@ -241,6 +242,7 @@ struct Plotter {
     switch source {
     case .study(let spec, let simulated, let recorded):
       var out: [Figure] = []
+      var skipped: [String] = []
       for e in spec.evaluators {
         let runs = simulated.filter { $0.cell.evaluator.name == e.name }.map(\.record)
         guard let metric = runs.first?.spec.metric else { continue }
@@ -253,9 +255,16 @@ struct Plotter {
           return copy
         }
         let name = spec.evaluators.count == 1 ? kind.rawValue : "\(kind.rawValue)-\(slug(e.name))"
-        out.append(try make(runs, overlay, "study \(spec.name), \(e.name)", name))
+        do {
+          out.append(try make(runs, overlay, "study \(spec.name), \(e.name)", name))
+        } catch let error as LabError where error.code == .invalidInput && spec.evaluators.count > 1 {
+          skipped.append("\(name): \(error.message)")
+        }
       }
-      guard !out.isEmpty else { throw LabError(.invalidInput, "study '\(spec.name)' has no simulated run to draw") }
+      guard !out.isEmpty else {
+        throw LabError(.invalidInput, skipped.isEmpty ? "study '\(spec.name)' has no simulated run to draw" : skipped.joined(separator: "; "))
+      }
+      for reason in skipped { printError("skipped \(reason)") }
       return out
     case .run(let id, let record):
       return [try make([record], [], "run \(id)", kind.rawValue)]
