@@ -6,6 +6,7 @@
 #    litgpt 0.5.13, lm_eval 0.4.9, transformers 4.56.2, datasets 3.6.0
 # 2. a tiny checkpoint, tokenizer, dataset and local lm-eval tasks (scripts/live/make_fixture.py)
 # 3. hpolab live: LHS, 4 trials, 2 CPU workers, 10 fine-tuning steps each, offline
+# Set HPOLAB=/path/to/hpolab to use an existing binary instead of a release build.
 # 4. checks: trials, metrics, durations in the database (scripts/live/check_run.py); the export
 #    re-imports with `hpolab traces import`; the run resumes as a no-op
 set -euo pipefail
@@ -43,9 +44,12 @@ step "pinned litgpt stack"
 step "tiny checkpoint, data and local tasks in $WORK"
 "$PY" "$ROOT/scripts/live/make_fixture.py" --out "$WORK" --install-tasks
 
-step "hpolab (release build)"
-(cd "$ROOT" && swift build -c release --product hpolab >/dev/null)
-HPOLAB="$(cd "$ROOT" && swift build -c release --show-bin-path)/hpolab"
+if [[ -z "${HPOLAB:-}" ]]; then
+  step "hpolab (release build)"
+  (cd "$ROOT" && swift build -c release --product hpolab >/dev/null)
+  HPOLAB="$(cd "$ROOT" && swift build -c release --show-bin-path)/hpolab"
+fi
+echo "hpolab: $HPOLAB"
 
 DB="$WORK/live.sqlite"
 RUN="validate"
