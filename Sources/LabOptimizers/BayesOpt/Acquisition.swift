@@ -136,8 +136,8 @@ public struct LogExpectedImprovement: Sendable {
 public struct AcquisitionOptions: Sendable, Hashable, Codable {
   /// Uniform random points scored before the local searches (BoTorch's `raw_samples`; the recorded runs used 20).
   public var rawSamples: Int = 512
-  /// Local searches started from the best raw samples (BoTorch's `num_restarts`).
-  public var restarts: Int = 5
+  /// Local searches: from the best raw sample and from raw samples drawn with weights exp(a − a_max) (BoTorch's `num_restarts`).
+  public var restarts: Int = 10
   /// Iteration limit of each local search.
   public var maxIterations: Int = 100
   /// Projected-gradient tolerance of each local search.
@@ -152,8 +152,8 @@ public struct AcquisitionOptions: Sendable, Hashable, Codable {
 /// Maximises an acquisition function over [0, 1]^d: raw samples, then multi-start bounded quasi-Newton.
 ///
 /// Like BoTorch's `optimize_acqf`: `rawSamples` uniform points are scored in
-/// one batch, the best `restarts` of them (plus any extra starts, e.g. the
-/// incumbent) seed projected L-BFGS searches, and every local optimum is
+/// one batch; the best of them and `restarts − 1` more drawn by a roulette wheel
+/// (plus any extra starts, e.g. the incumbent) seed projected L-BFGS searches, and every local optimum is
 /// returned best first, so a caller can skip candidates it must not propose.
 /// - Complexity: O(rawSamples·(n·d + n²) + restarts·iterations·(n·d + n²)).
 public enum AcquisitionOptimizer {
@@ -167,9 +167,34 @@ public enum AcquisitionOptimizer {
     samples.reserveCapacity(options.rawSamples)
     for _ in 0..<max(options.rawSamples, 1) { samples.append((0..<d).map { _ in rng.uniform() }) }
     let scores = acquisition.values(at: samples)
-    let order = scores.indices.sorted { scores[$0] > scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }
+    // Starts: the best raw sample, then roulette-wheel picks with weights exp(a − a_max) without replacement
+    // (Optuna's `optimize_acqf_mixed`), so that the local searches spread over several basins.
+    var bestIndex = 0
+    for i in scores.indices where scores[i] > scores[bestIndex] { bestIndex = i }
     var starts = extraStarts
-    for i in order.prefix(max(options.restarts, 1)) { starts.append(samples[i]) }
+    starts.append(samples[bestIndex])
+    var weights = scores.map { $0.isFinite ? exp($0 - scores[bestIndex]) : 0 }
+    weights[bestIndex] = 0
+    var chosen = [bestIndex]
+    for _ in 1..<max(options.restarts, 1) {
+      var total = 0.0
+      for w in weights { total += w }
+      guard total > 0 else { break }
+      let target = rng.uniform() * total
+      var acc = 0.0
+      var pick = weights.count - 1
+      for i in weights.indices {
+        acc += weights[i]
+        if acc > target && weights[i] > 0 {
+          pick = i
+          break
+        }
+      }
+      if weights[pick] == 0 { break }
+      weights[pick] = 0
+      chosen.append(pick)
+      starts.append(samples[pick])
+    }
 
     var workspace = PosteriorWorkspace(count: acquisition.model.count, dimension: d)
     var gradient = [Double](repeating: 0, count: d)
@@ -188,7 +213,7 @@ public enum AcquisitionOptimizer {
       if r.value.isFinite { results.append((r.x, -r.value)) }
     }
     // Raw samples too, so that a caller always has fallbacks.
-    for i in order.prefix(max(options.restarts, 1)) where scores[i].isFinite { results.append((samples[i], scores[i])) }
+    for i in chosen where scores[i].isFinite { results.append((samples[i], scores[i])) }
     results.sort { $0.value > $1.value }
     return results
   }

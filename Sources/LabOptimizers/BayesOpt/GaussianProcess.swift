@@ -56,6 +56,9 @@ public enum GPPrior: String, Sendable, Hashable, Codable {
   case none
   /// Optuna's default: −(0.1/λ + 0.1λ) per dimension, Gamma(2, 1) on s, Gamma(1.1, 30) on σ_n².
   case optuna
+  /// Hvarfner, Hellsten and Nardi (2024), "Vanilla Bayesian optimization performs great in high dimensions", ICML:
+  /// ℓ ~ LogNormal(√2 + ½ log d, 3) with ℓ ≥ 0.025, σ_n² ~ LogNormal(−4, 1) with σ_n² ≥ 1e-4, s fixed to 1.
+  case hvarfner
 }
 
 /// How a ``GaussianProcess`` is fitted.
@@ -72,6 +75,8 @@ public struct GPOptions: Sendable, Hashable, Codable {
   public var fixedNoise: Double? = nil
   /// Extra starts of the hyperparameter search, drawn at random, beyond the warm start (or defaults).
   public var restarts: Int = 0
+  /// Also start from the defaults when a warm start is given (guards against a warm start stuck in a poor mode).
+  public var defaultStartToo: Bool = false
   /// Iteration limit of each hyperparameter search.
   public var maxIterations: Int = 100
   /// Gradient tolerance of the hyperparameter search (Optuna: 1e-2).
@@ -201,6 +206,7 @@ public struct GaussianProcess: Sendable {
     var starts: [[Double]] = []
     if let warmStart, warmStart.inverseSquaredLengthScales.count == d {
       starts.append(layout.raw(from: warmStart))
+      if options.defaultStartToo { starts.append(layout.raw(from: .defaults(dimension: d))) }
     } else {
       starts.append(layout.raw(from: .defaults(dimension: d)))
     }
@@ -455,12 +461,13 @@ internal struct RawLayout: Sendable {
     minimumNoise = options.minimumNoise
     fixedNoise = options.fixedNoise
     // λ ∈ [1e-4, 4e4] (ℓ from 0.005 to 100 unit-cube widths), s ∈ [1e-3, 1e3], σ_n² − min ∈ [1e-9, 10].
+    let hvarfner = options.prior == .hvarfner
     var lo = [Double](repeating: log(1e-4), count: lengthCount)
-    var hi = [Double](repeating: log(4e4), count: lengthCount)
-    lo.append(log(1e-3))
-    hi.append(log(1e3))
+    var hi = [Double](repeating: log(hvarfner ? 1600 : 4e4), count: lengthCount)
+    lo.append(hvarfner ? 0 : log(1e-3))
+    hi.append(hvarfner ? 0 : log(1e3))
     if fitsNoise {
-      lo.append(log(1e-9))
+      lo.append(log(hvarfner ? 1e-4 : 1e-9))
       hi.append(log(10.0))
     }
     lower = lo
@@ -614,6 +621,23 @@ internal struct LikelihoodWorkspace: Sendable {
       logPrior += 0.1 * log(noise) - 30 * noise
       if layout.fitsNoise {
         gradient[layout.lengthCount + 1] -= (0.1 / noise - 30) * (noise - layout.minimumNoise)
+      }
+      value -= logPrior
+    } else if options.prior == .hvarfner {
+      // Log-normal densities of ℓ = λ^(−1/2) and σ_n² (constants dropped): −(log x)²/(2v) + (μ/v − 1) log x.
+      let mu = 2.0.squareRoot() + 0.5 * log(Double(d))
+      var logPrior = 0.0
+      let count = layout.lengthCount
+      let copies = count == d ? 1.0 : Double(d)  // a shared length-scale stands for d of them
+      for l in 0..<count {
+        let logEll = -0.5 * raw[l]
+        logPrior += copies * (-logEll * logEll / 6 + (mu / 3 - 1) * logEll)
+        gradient[l] -= copies * (-logEll / 3 + (mu / 3 - 1)) * -0.5
+      }
+      let logNoise = log(noise)
+      logPrior += -logNoise * logNoise / 2 + (-4 - 1) * logNoise
+      if layout.fitsNoise {
+        gradient[layout.lengthCount + 1] -= (-logNoise - 5) * (noise - layout.minimumNoise) / noise
       }
       value -= logPrior
     }
