@@ -50,10 +50,15 @@ struct TracesImportCommand: ParsableCommand {
       }
       for outcome in outcomes {
         print("\(outcome.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(outcome.run): \(outcome.trials) lines from \(outcome.file)")
-        for bad in outcome.badLines { printError("skipped bad line: \(bad)") }
       }
       let total = outcomes.map(\.trials).reduce(0, +)
-      print("\(outcomes.count) runs, \(total) lines in \(database.db)")
+      print("\(outcomes.count) run\(outcomes.count == 1 ? "" : "s"), \(total) lines in \(database.db)")
+      let bad = outcomes.flatMap(\.badLines)
+      if !bad.isEmpty {
+        fflush(nil)  // stdout first, so the bad lines follow the summary
+        printError("skipped \(bad.count) bad line\(bad.count == 1 ? "" : "s"):")
+        for line in bad { printError("  \(line)") }
+      }
     }
   }
 

@@ -56,6 +56,23 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: db))
   }
 
+  @Test func skipBadImportsTheGoodLinesAndListsTheBadOnesOnStderr() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let db = folder.appendingPathComponent("lab.sqlite").path
+    let lines = try String(contentsOf: try cliTraceFolder().appendingPathComponent("bo.json"), encoding: .utf8)
+      .split(separator: "\n")
+    let file = folder.appendingPathComponent("bo.json")
+    try Data((lines[0] + "\n{\"broken\n" + lines[1] + "\n").utf8).write(to: file)
+    let strict = try runHpolab(["traces", "import", file.path, "--db", db])
+    #expect(strict.status != 0)
+    #expect(strict.stderr.hasPrefix("Error: \(file.path):2: line is not valid JSON"), "\(strict)")
+    let result = try runHpolab(["traces", "import", file.path, "--db", db, "--skip-bad"])
+    #expect(result.status == 0, "\(result)")
+    #expect(result.stdout == "imported  bo: 2 lines from \(file.path)\n1 run, 2 lines in \(db)\n")
+    #expect(result.stderr.hasPrefix("skipped 1 bad line:\n  \(file.path):2: line is not valid JSON"), "\(result)")
+  }
+
   @Test func exportingAnUnknownRunListsTheValidOnes() throws {
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
