@@ -23,8 +23,9 @@ private enum RunCLI {
   /// `$HPOLAB_BINARY`, else `hpolab` in the folder of the test bundle or up to two folders above.
   static func binary() throws -> URL {
     if let path = ProcessInfo.processInfo.environment["HPOLAB_BINARY"] { return URL(fileURLWithPath: path) }
-    var folder = Bundle.main.bundleURL.standardizedFileURL.deletingLastPathComponent()
-    for _ in 0..<3 {
+    // Linux: the bundle URL is the build folder itself; macOS: a *.xctest bundle inside it.
+    var folder = Bundle.main.bundleURL.standardizedFileURL
+    for _ in 0..<4 {
       let candidate = folder.appendingPathComponent("hpolab")
       if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
       folder = folder.deletingLastPathComponent()
@@ -113,7 +114,7 @@ private enum RunCLI {
   @Test(arguments: [
     (["--workers", "0"], "--workers must be at least 1"),
     (["--budget", "0"], "--budget must be at least 1"),
-    (["--hours", "-1"], "--hours must be a non-negative number"),
+    (["--hours=-1"], "--hours must be a non-negative number"),
     (["--mode", "sometimes"], "--mode must be sync or async"),
     (["--overhead", "cubic:1"], "overhead 'cubic:1'"),
   ])
