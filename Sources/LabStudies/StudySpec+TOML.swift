@@ -18,6 +18,11 @@ extension StudySpec {
   public init(toml root: TOMLTable, file: String) throws {
     var top = TOMLReader(root, file: file)
     guard var study = try top.table("study") else { throw top.error("missing table [study]", line: 1) }
+    try top.expectOnly(["study", "space", "algorithm", "evaluator"])
+    try study.expectOnly([
+      "name", "description", "workers", "modes", "seeds", "budget", "hours", "overhead", "recorded", "evaluators",
+      "metric", "target",
+    ])
     let spaceReader = try top.table("space")
     let algorithmReaders = try top.tables("algorithm") ?? []
     let evaluatorReaders = try top.tables("evaluator") ?? []
@@ -88,6 +93,7 @@ extension StudySpec {
 
     var evaluators = shorthand.map { StudyEvaluator(name: $0, metric: defaultMetric, target: defaultTarget) }
     for var e in evaluatorReaders {
+      try e.expectOnly(["name", "metric", "direction", "target"])
       let evaluatorName = try e.requiredString("name")
       let metric = try e.string("metric") ?? defaultMetric
       let directionValue = e.value("direction")
@@ -112,6 +118,7 @@ extension StudySpec {
 
     var algorithms: [StudyAlgorithm] = []
     for var a in algorithmReaders {
+      try a.expectOnly(["name", "label", "options"])
       let algorithmName = try a.requiredString("name")
       let label = try a.string("label")
       let optionsReader = try a.table("options")

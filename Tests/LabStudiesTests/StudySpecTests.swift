@@ -64,11 +64,12 @@ let validStudy = """
     ("name = \"x\"", "name = \"a b\"", "studies/x.toml:2: 'name' in [study] must be letters, digits, '-', '_' or '.', got 'a b'"),
     ("budget = 10", "budget = 10\noverhead = \"quadratic:1\"", "studies/x.toml:7: unknown overhead 'quadratic:1'; valid: none, constant:SECONDS, linear:A,B, cubic:A,B, measured"),
     ("name = \"lhs\"\n", "name = \"lhs\"\nK = 3\n", "studies/x.toml:13: unknown key 'K' in [algorithm[2]]"),
+    ("[[algorithm]]\nname = \"random\"", "[[algorithms]]\nname = \"random\"", "studies/x.toml:9: unknown key 'algorithms' in the top level"),
     ("name = \"lhs\"\n", "name = \"random\"\n", "studies/x.toml:11: two algorithms are labelled 'random'; give one a distinct 'label'"),
     ("evaluators = [\"constant:60\"]", "evaluators = [\"constant:60\", \"constant:60\"]", "studies/x.toml:1: evaluator 'constant:60' is listed twice"),
     ("[study]", "[studies]", "studies/x.toml:1: missing table [study]"),
     ("options = { count = 10 }", "options = { count = [10] }", "studies/x.toml:13: option 'count' in [algorithm[2].options] must be a string, number or boolean"),
-    ("seeds = 2", "seeds = 2\n[[evaluator]]\nname = \"function:branin\"\ndirection = \"up\"", "studies/x.toml:8: 'direction' in [evaluator[1]] must be \"maximize\" or \"minimize\""),
+    ("options = { count = 10 }", "options = { count = 10 }\n[[evaluator]]\nname = \"function:branin\"\ndirection = \"up\"", "studies/x.toml:16: 'direction' in [evaluator[1]] must be \"maximize\" or \"minimize\""),
     ("budget = 10", "budget = 10 budget = 11", "studies/x.toml:6: unexpected 'b' after a value; expected the end of the line"),
   ])
   func malformedStudiesNameFileLineAndKey(original: String, replacement: String, message: String) {

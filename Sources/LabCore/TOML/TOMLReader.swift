@@ -122,6 +122,14 @@ public struct TOMLReader: Sendable {
     }
   }
 
+  /// Marks `keys` as known and throws at once for the first other key (in written order).
+  ///
+  /// Call it first, so that a misspelt key is reported before what its absence causes.
+  public mutating func expectOnly(_ keys: [String]) throws {
+    for key in keys { used.insert(key) }
+    try finish()
+  }
+
   /// Throws for the first key (in written order) that no accessor asked for.
   public func finish() throws {
     for (key, v) in table.entries where !used.contains(key) {
