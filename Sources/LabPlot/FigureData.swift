@@ -14,6 +14,8 @@ public struct ConvergenceSeries: Sendable, Hashable {
   public var label: String
   /// The panel it belongs to (e.g. `W = 4`); nil for a one-panel figure.
   public var panel: String?
+  /// The execution mode when a panel mixes both (synchronous curves are dashed); nil otherwise.
+  public var mode: ExecutionMode?
   public var x: [Double]
   public var median: [Double]
   public var q1: [Double]
@@ -21,7 +23,10 @@ public struct ConvergenceSeries: Sendable, Hashable {
 
   /// A series; the four arrays must have the same length.
   /// - Throws: `.invalidInput` naming the series when lengths differ.
-  public init(label: String, panel: String? = nil, x: [Double], median: [Double], q1: [Double], q3: [Double]) throws {
+  public init(
+    label: String, panel: String? = nil, mode: ExecutionMode? = nil, x: [Double], median: [Double], q1: [Double], q3: [Double]
+  ) throws {
+    self.mode = mode
     guard median.count == x.count, q1.count == x.count, q3.count == x.count else {
       throw LabError(
         .invalidInput,

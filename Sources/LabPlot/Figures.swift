@@ -48,7 +48,7 @@ public enum Figures {
         let i = table.blocks - 1
         plot.add("\(DataFormat.quoted(file)) index \(i) using 1:3:4 with filledcurves fs transparent solid 0.22 noborder lc rgb '\(c)' notitle")
         let keyTitle = panel == panels.first ? "title \(GnuplotText.literal(s.label))" : "notitle"
-        plot.add("'' index \(i) using 1:2 with lines lw 2.2 lc rgb '\(c)' \(keyTitle)")
+        plot.add("'' index \(i) using 1:2 with lines lw 2.2 dt \(s.mode == .sync ? 2 : 1) lc rgb '\(c)' \(keyTitle)")
       }
       for (k, r) in data.recorded.enumerated() where r.panel == panel {
         table.beginBlock("recorded \(r.label)\(panel.map { " [\($0)]" } ?? "")")
@@ -57,6 +57,18 @@ public enum Figures {
         let pt = FigureStyle.pointTypes[k % FigureStyle.pointTypes.count]
         let keyTitle = panel == panels.first ? "title \(GnuplotText.literal(r.label + " (recorded run)"))" : "notitle"
         plot.add("\(DataFormat.quoted(file)) index \(table.blocks - 1) using 1:2 with points pt \(pt) ps 0.9 lc rgb '\(c)' \(keyTitle)")
+      }
+      // The key (first panel only) also lists what only later panels draw.
+      if panel == panels.first {
+        var keyed = Set(data.series.filter { $0.panel == panel }.map(\.label))
+        for s in data.series where keyed.insert(s.label).inserted {
+          plot.add("keyentry with lines lw 2.2 dt \(s.mode == .sync ? 2 : 1) lc rgb '\(colours[s.label] ?? "#000000")' title \(GnuplotText.literal(s.label))")
+        }
+        var keyedRecorded = Set(data.recorded.filter { $0.panel == panel }.map(\.label))
+        for (k, r) in data.recorded.enumerated() where keyedRecorded.insert(r.label).inserted {
+          let pt = FigureStyle.pointTypes[k % FigureStyle.pointTypes.count]
+          plot.add("keyentry with points pt \(pt) ps 0.9 lc rgb '\(colours[r.label] ?? "#000000")' title \(GnuplotText.literal(r.label + " (recorded run)"))")
+        }
       }
       plots.append(plot)
     }
@@ -436,13 +448,9 @@ public enum Figures {
 
   /// Terminal, output and shared settings, sized for `panels` panels unless scales are given.
   static func header(_ style: FigureStyle, output: String, panels: Int, widthScale: Double? = nil, heightScale: Double? = nil) -> String {
-    let (ws, hs): (Double, Double)
-    switch panels {
-    case 1: (ws, hs) = (1, 1)
-    case 2: (ws, hs) = (1.6, 0.9)
-    case 3: (ws, hs) = (1.8, 0.8)
-    default: (ws, hs) = (1.6, 0.6 * Double((panels + 1) / 2))
-    }
+    let (rows, columns) = grid(panels)
+    let ws = [1.0, 1.6, 1.8, 2.2][columns - 1]
+    let hs = columns == 1 ? 1.0 : 0.85 + 0.6 * Double(rows - 1)
     return "# Written by hpolab (LabPlot); edit freely and rerun: gnuplot \(output.split(separator: ".").dropLast().joined(separator: ".")).gp\n"
       + style.terminal(output: output, widthScale: widthScale ?? ws, heightScale: heightScale ?? hs) + "\n"
       + style.commonSettings + "\n"
@@ -454,8 +462,7 @@ public enum Figures {
       let sub = [subtitle, panelTitles.first.flatMap { $0 } ?? ""].filter { !$0.isEmpty }.joined(separator: "; ")
       return "set title \(GnuplotText.title(main, sub))\n" + plots[0].text + "\n"
     }
-    let columns = plots.count <= 3 ? plots.count : (plots.count <= 4 ? 2 : 3)
-    let rows = (plots.count + columns - 1) / columns
+    let (rows, columns) = grid(plots.count)
     var text = "set multiplot layout \(rows),\(columns) title \(GnuplotText.title(main, subtitle))\n"
     for (i, p) in plots.enumerated() {
       text += "set title \(GnuplotText.literal(panelTitles[i] ?? ""))\n"
@@ -463,6 +470,13 @@ public enum Figures {
       text += p.text + "\n"
     }
     return text + "unset multiplot\n"
+  }
+
+  /// Rows and columns of a multiplot of `panels` panels: one row up to 3, then 2, 3 or 4 columns.
+  static func grid(_ panels: Int) -> (rows: Int, columns: Int) {
+    let n = max(1, panels)
+    let columns = n <= 3 ? n : (n == 4 ? 2 : (n <= 6 ? 3 : 4))
+    return ((n + columns - 1) / columns, columns)
   }
 
   /// Labels in order of first appearance, without repeats.

@@ -36,9 +36,12 @@ import Testing
 @Suite struct FigureDataTests {
   @Test func convergenceSummaryIsTheMedianAndQuartilesOfBestSoFarCurves() throws {
     let data = try ConvergenceData.summarising(Fixture.study, axis: .evaluations)
-    // Three settings, so three panels, each with the three algorithms in first-run order.
-    #expect(data.panels == ["W = 1, async", "W = 4, async", "W = 4, sync"])
-    #expect(data.series.map(\.label) == Array(repeating: Fixture.algorithms, count: 3).flatMap { $0 })
+    // One panel per worker count; W = 4 holds both modes (async first), each with the algorithms in first-run order.
+    #expect(data.panels == ["W = 1", "W = 4"])
+    let async = Fixture.algorithms.map { "\($0) · async" }
+    let sync = Fixture.algorithms.map { "\($0) · sync" }
+    #expect(data.series.map(\.label) == async + async + sync)
+    #expect(data.series.map(\.mode) == Array(repeating: .async, count: 6) + Array(repeating: .sync, count: 3))
     let bo = data.series[0]
     let runs = Fixture.study.filter { $0.spec.algorithm == "bo" && $0.spec.workers == 1 }
     let finals = runs.map { $0.bestSoFar().last?.best ?? .nan }.sorted()
