@@ -88,6 +88,10 @@ demo: deps traces build
 	$(HPOLAB) study report scaling --db $(DB) --out reports/scaling.md
 	$(HPOLAB) study report scaling --db $(DB) --format csv --out reports/scaling.csv
 	@echo "Study reports: reports/paper.md, reports/scaling.md (CSV beside them)"
+	# Figures (issue 8): FIGURE.png beside FIGURE.dat and FIGURE.gp; every rendered path is printed.
+	$(HPOLAB) plot all --study paper --db $(DB) --out plots/paper
+	$(HPOLAB) plot all --study scaling --db $(DB) --out plots/scaling
+	$(HPOLAB) plot scores --traces traces/a100 --out plots/recorded
 
 ## clean: remove build products, the demo database and the copied traces.
 clean:
