@@ -1,0 +1,71 @@
+// The surrogate as an Evaluator: `surrogate:A`, `surrogate:B`.
+
+import Foundation
+import LabCore
+
+/// Evaluates configurations on a campaign's fitted surrogate: six fine-tuning metrics and durations.
+///
+/// A collapsed configuration (learning rate or alpha/rank past a cliff) is a *completed* trial
+/// with chance-level scores, as in the recordings — never a failure. With `noise: .on`, every
+/// random draw comes from the `rng` passed in (the trial's own stream): 5 normals for the
+/// metrics (cliff jitter ×2, then one per accuracy metric), then 2 for the durations.
+/// With `.off`, the evaluator returns the mean surface and the mean durations: repeats are identical.
+public struct SurrogateEvaluator: Evaluator {
+  /// Whether evaluations carry run-to-run noise.
+  public enum Noise: String, Sendable, Hashable, Codable, CaseIterable {
+    case on, off
+  }
+
+  public let model: SurrogateModel
+  public let noise: Noise
+
+  public init(model: SurrogateModel, noise: Noise = .on) {
+    self.model = model
+    self.noise = noise
+  }
+
+  /// The committed surrogate of `campaign`, conditioned on its traces.
+  /// - Parameters:
+  ///   - traces: the trace folder (default: ``SurrogateLocations/traces(_:)``).
+  ///   - surrogates: the folder of fitted files (default: ``SurrogateLocations/surrogates(_:)``).
+  /// - Throws: `.notFound` when files are missing; `.invalidInput` when the traces differ from those fitted on.
+  public static func load(campaign: Campaign, noise: Noise = .on, traces: String? = nil, surrogates: String? = nil) throws -> SurrogateEvaluator {
+    let folder = try SurrogateLocations.surrogates(surrogates)
+    let spec = try SurrogateSpec.read(from: folder.appendingPathComponent(SurrogateLocations.modelFileName(campaign)))
+    let training = try SurrogateTrainingSet.load(campaign: campaign, directory: try SurrogateLocations.traces(traces))
+    return SurrogateEvaluator(model: try SurrogateModel(spec: spec, training: training), noise: noise)
+  }
+
+  /// The evaluator called `surrogate:A` or `surrogate:B` (also accepts a bare `A`/`B`).
+  /// - Throws: `.notFound` for another name, listing `surrogate:A, surrogate:B`.
+  public static func named(_ name: String, noise: Noise = .on, traces: String? = nil, surrogates: String? = nil) throws -> SurrogateEvaluator {
+    try load(campaign: try campaign(named: name), noise: noise, traces: traces, surrogates: surrogates)
+  }
+
+  /// The campaign of `surrogate:X`, `X` or `x`.
+  /// - Throws: `.notFound` listing the campaigns.
+  public static func campaign(named name: String) throws -> Campaign {
+    let bare = name.hasPrefix("surrogate:") ? String(name.dropFirst("surrogate:".count)) : name
+    guard let campaign = Campaign(rawValue: bare.uppercased()), bare.count == 1 else {
+      throw LabError(.notFound, "unknown surrogate campaign '\(name)'; valid: \(Campaign.allCases.map(\.rawValue).joined(separator: ", ")) (as surrogate:A, surrogate:B)")
+    }
+    return campaign
+  }
+
+  public var name: String { "surrogate:\(model.spec.campaign.rawValue)" }
+  public var metricNames: [String] { MetricName.fineTuning }
+
+  /// The surrogate's metrics and durations for `configuration` (converted values: rank, alpha, dropout, lr, wd).
+  /// - Throws: `.invalidInput` for a configuration with the wrong number of values or a non-positive
+  ///   rank, alpha, lr or weight decay. A collapsed configuration is not an error.
+  public func evaluate(_ configuration: Configuration, at point: Point, trial: TrialID, using rng: inout SeededGenerator) throws -> Evaluation {
+    let values = noise == .on ? try model.draw(configuration, using: &rng) : try model.mean(configuration)
+    var metrics = Metrics()
+    for (metric, value) in values {
+      metrics[metric] = value
+      if let se = model.standardError(of: metric, at: value) { metrics[se.name] = se.value }
+    }
+    let durations = model.durations(rank: configuration.values[0], noise: noise == .on, using: &rng)
+    return Evaluation(outcome: .success(metrics), durations: durations, source: .surrogate(campaign: model.spec.campaign.rawValue))
+  }
+}

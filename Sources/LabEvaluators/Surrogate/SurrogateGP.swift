@@ -1,0 +1,263 @@
+// Gaussian-process regression used by the surrogate (kept inside the surrogate: small, self-contained).
+//
+// Notation
+//   n            number of training points
+//   d            number of input features (5: see SurrogateFeatures)
+//   X  [n × d]   training inputs, row-major, each feature in [0, 1] over the search space
+//   z  [n]       training targets in the latent (warped) scale
+//   ℓ  [d]       ARD length-scales;  σf²  signal variance;  σn²  noise variance;  m  constant mean
+//   r            scaled distance  sqrt(Σ_i ((x_i − x'_i) / ℓ_i)²)
+//   k(r)         Matérn-5/2:  σf² (1 + √5 r + 5r²/3) exp(−√5 r)
+//   K  [n × n]   k(X, X) + (σn² + jitter) I;   L  its lower Cholesky factor, K = L Lᵀ
+//   α  [n]       K⁻¹ (z − m)
+//   μ(x*)        m + k(x*, X) α;   v(x*) = σf² − k*ᵀ K⁻¹ k*   (latent posterior variance)
+//   NLL          ½ (z − m)ᵀ α + Σ log L_ii + ½ n log 2π   (negative log marginal likelihood)
+//
+// Reference: C. E. Rasmussen and C. K. I. Williams, Gaussian Processes for Machine Learning,
+// MIT Press 2006, algorithm 2.1 (prediction) and eq. 5.9 (gradient of the marginal likelihood).
+
+import Foundation
+import LabCore
+
+/// The hyperparameters of a surrogate Gaussian process (ARD Matérn-5/2 kernel, Gaussian noise, constant mean).
+public struct SurrogateKernelParameters: Sendable, Hashable, Codable {
+  /// ARD length-scales, one per feature (in feature units, features spanning [0, 1]).
+  public var lengthScales: [Double]
+  /// Signal variance σf² (latent scale).
+  public var signalVariance: Double
+  /// Noise variance σn² (latent scale): run-to-run noise plus whatever the kernel cannot fit.
+  public var noiseVariance: Double
+  /// Constant prior mean m (latent scale).
+  public var mean: Double
+
+  public init(lengthScales: [Double], signalVariance: Double, noiseVariance: Double, mean: Double) {
+    self.lengthScales = lengthScales
+    self.signalVariance = signalVariance
+    self.noiseVariance = noiseVariance
+    self.mean = mean
+  }
+}
+
+/// A Gaussian process conditioned on training data: Cholesky factor and weights ready for prediction.
+///
+/// - Complexity: O(n³) to build, O(n d) for a mean, O(n²) for a variance.
+struct SurrogateGP: Sendable {
+  let parameters: SurrogateKernelParameters
+  let inputs: [[Double]]
+  /// Lower Cholesky factor of K, row-major n × n.
+  let factor: [Double]
+  let weights: [Double]
+  let inverseSquaredLengths: [Double]
+
+  /// Conditions the process on `inputs` → `targets`.
+  /// - Throws: `.numerical` when K stays not positive definite after every jitter; `.invalidInput` when empty.
+  init(parameters: SurrogateKernelParameters, inputs: [[Double]], targets: [Double]) throws {
+    guard !inputs.isEmpty, inputs.count == targets.count else {
+      throw LabError(.invalidInput, "a Gaussian process needs at least one training point (got \(inputs.count) inputs, \(targets.count) targets)")
+    }
+    self.parameters = parameters
+    self.inputs = inputs
+    self.inverseSquaredLengths = parameters.lengthScales.map { 1 / ($0 * $0) }
+    let n = inputs.count
+    var k = SurrogateGP.kernelMatrix(inputs, inverseSquaredLengths, parameters.signalVariance)
+    for i in 0..<n { k[i * n + i] += parameters.noiseVariance }
+    factor = try SurrogateGP.choleskyWithJitter(k, n: n)
+    var residual = targets.map { $0 - parameters.mean }
+    SurrogateGP.solveInPlace(factor, n: n, &residual)
+    weights = residual
+  }
+
+  /// Matérn-5/2 of scaled squared distance `r2`, divided by σf².
+  @inline(__always)
+  static func matern(_ r2: Double) -> Double {
+    let s = (5 * r2).squareRoot()
+    return (1 + s + s * s / 3) * exp(-s)
+  }
+
+  static func kernelMatrix(_ x: [[Double]], _ inv: [Double], _ sf2: Double) -> [Double] {
+    let n = x.count
+    var k = [Double](repeating: 0, count: n * n)
+    for i in 0..<n {
+      k[i * n + i] = sf2
+      for j in 0..<i {
+        var r2 = 0.0
+        for f in 0..<inv.count {
+          let t = x[i][f] - x[j][f]
+          r2 += t * t * inv[f]
+        }
+        let v = sf2 * matern(r2)
+        k[i * n + j] = v
+        k[j * n + i] = v
+      }
+    }
+    return k
+  }
+
+  /// Lower Cholesky factor of a symmetric positive-definite matrix (row-major), or nil.
+  static func cholesky(_ a: [Double], n: Int) -> [Double]? {
+    var l = a
+    let ok: Bool = l.withUnsafeMutableBufferPointer { p in
+      for j in 0..<n {
+        var d = p[j * n + j]
+        for k in 0..<j { d -= p[j * n + k] * p[j * n + k] }
+        guard d > 0, d.isFinite else { return false }
+        let ljj = d.squareRoot()
+        p[j * n + j] = ljj
+        for i in (j + 1)..<max(n, j + 1) {
+          var s = p[i * n + j]
+          for k in 0..<j { s -= p[i * n + k] * p[j * n + k] }
+          p[i * n + j] = s / ljj
+        }
+        for k in (j + 1)..<max(n, j + 1) { p[j * n + k] = 0 }
+      }
+      return true
+    }
+    return ok ? l : nil
+  }
+
+  /// Cholesky with growing diagonal jitter (1e-10 … 1e-4 of the mean diagonal).
+  static func choleskyWithJitter(_ a: [Double], n: Int) throws -> [Double] {
+    if let l = cholesky(a, n: n) { return l }
+    var meanDiagonal = 0.0
+    for i in 0..<n { meanDiagonal += a[i * n + i] }
+    meanDiagonal /= Double(n)
+    var jitter = 1e-10 * max(meanDiagonal, 1e-300)
+    while jitter <= 1e-4 * max(meanDiagonal, 1e-300) {
+      var b = a
+      for i in 0..<n { b[i * n + i] += jitter }
+      if let l = cholesky(b, n: n) { return l }
+      jitter *= 10
+    }
+    throw LabError(.numerical, "the \(n) × \(n) kernel matrix of the surrogate is not positive definite, even with jitter")
+  }
+
+  /// Solves L y = b in place.
+  static func forwardInPlace(_ l: [Double], n: Int, _ b: inout [Double]) {
+    l.withUnsafeBufferPointer { p in
+      for i in 0..<n {
+        var s = b[i]
+        for k in 0..<i { s -= p[i * n + k] * b[k] }
+        b[i] = s / p[i * n + i]
+      }
+    }
+  }
+
+  /// Solves Lᵀ x = y in place.
+  static func backwardInPlace(_ l: [Double], n: Int, _ b: inout [Double]) {
+    l.withUnsafeBufferPointer { p in
+      for i in stride(from: n - 1, through: 0, by: -1) {
+        var s = b[i]
+        for k in (i + 1)..<max(n, i + 1) { s -= p[k * n + i] * b[k] }
+        b[i] = s / p[i * n + i]
+      }
+    }
+  }
+
+  /// Solves (L Lᵀ) x = b in place.
+  static func solveInPlace(_ l: [Double], n: Int, _ b: inout [Double]) {
+    forwardInPlace(l, n: n, &b)
+    backwardInPlace(l, n: n, &b)
+  }
+
+  /// k(x, X) for one input.
+  func crossKernel(_ x: [Double]) -> [Double] {
+    let sf2 = parameters.signalVariance
+    return inputs.map { row in
+      var r2 = 0.0
+      for f in 0..<inverseSquaredLengths.count {
+        let t = x[f] - row[f]
+        r2 += t * t * inverseSquaredLengths[f]
+      }
+      return sf2 * SurrogateGP.matern(r2)
+    }
+  }
+
+  /// Posterior mean of the latent function at `x`.
+  func mean(_ x: [Double]) -> Double {
+    let sf2 = parameters.signalVariance
+    var mu = parameters.mean
+    for (i, row) in inputs.enumerated() {
+      var r2 = 0.0
+      for f in 0..<inverseSquaredLengths.count {
+        let t = x[f] - row[f]
+        r2 += t * t * inverseSquaredLengths[f]
+      }
+      mu += sf2 * SurrogateGP.matern(r2) * weights[i]
+    }
+    return mu
+  }
+
+  /// Posterior mean and predictive variance (latent variance plus noise variance) at `x`.
+  func predict(_ x: [Double]) -> (mean: Double, variance: Double) {
+    var k = crossKernel(x)
+    var mu = parameters.mean
+    for i in 0..<k.count { mu += k[i] * weights[i] }
+    SurrogateGP.forwardInPlace(factor, n: inputs.count, &k)
+    var q = 0.0
+    for v in k { q += v * v }
+    let latent = max(parameters.signalVariance - q, 0)
+    return (mu, latent + parameters.noiseVariance)
+  }
+}
+
+// MARK: - Marginal likelihood and its gradient
+
+extension SurrogateGP {
+  /// The negative log marginal likelihood of `targets` and its gradient with respect to
+  /// (log ℓ_1 … log ℓ_d, log σf², log σn², m); nil when K is not positive definite.
+  /// - Complexity: O(n³ + n² d).
+  static func negativeLogLikelihood(
+    logLengths: [Double], logSignal: Double, logNoise: Double, mean: Double, inputs x: [[Double]], targets: [Double]
+  ) -> (value: Double, gradient: [Double])? {
+    let n = x.count
+    let d = logLengths.count
+    let inv = logLengths.map { exp(-2 * $0) }
+    let sf2 = exp(logSignal)
+    let sn2 = exp(logNoise)
+    var k = kernelMatrix(x, inv, sf2)
+    for i in 0..<n { k[i * n + i] += sn2 + 1e-10 }
+    guard let l = cholesky(k, n: n) else { return nil }
+    var alpha = targets.map { $0 - mean }
+    let residual = alpha
+    solveInPlace(l, n: n, &alpha)
+    var value = 0.5 * Double(n) * log(2 * Double.pi)
+    for i in 0..<n { value += 0.5 * residual[i] * alpha[i] + log(l[i * n + i]) }
+    // W = K⁻¹ − α αᵀ; dNLL/dθ = ½ tr(W ∂K/∂θ).
+    var w = [Double](repeating: 0, count: n * n)
+    for j in 0..<n {
+      var e = [Double](repeating: 0, count: n)
+      e[j] = 1
+      solveInPlace(l, n: n, &e)
+      for i in 0..<n { w[i * n + j] = e[i] - alpha[i] * alpha[j] }
+    }
+    var gradient = [Double](repeating: 0, count: d + 3)
+    let root5 = 5.0.squareRoot()
+    for i in 0..<n {
+      // Diagonal: ∂K_ii/∂log σf² = σf², ∂K_ii/∂log σn² = σn².
+      gradient[d] += 0.5 * w[i * n + i] * sf2
+      gradient[d + 1] += 0.5 * w[i * n + i] * sn2
+      for j in 0..<i {
+        var r2 = 0.0
+        for f in 0..<d {
+          let t = x[i][f] - x[j][f]
+          r2 += t * t * inv[f]
+        }
+        let s = (5 * r2).squareRoot()
+        let e = exp(-s)
+        let kij = sf2 * (1 + s + s * s / 3) * e
+        // ∂k/∂log ℓ_f = σf² (5/3) (1 + √5 r) exp(−√5 r) (Δ_f/ℓ_f)².
+        let common = sf2 * (5.0 / 3.0) * (1 + root5 * r2.squareRoot()) * e
+        let wij = w[i * n + j]  // symmetric pair counted once, so no ½
+        gradient[d] += wij * kij
+        for f in 0..<d {
+          let t = x[i][f] - x[j][f]
+          gradient[f] += wij * common * t * t * inv[f]
+        }
+      }
+    }
+    var meanGradient = 0.0
+    for a in alpha { meanGradient -= a }
+    gradient[d + 2] = meanGradient
+    return (value, gradient)
+  }
+}
