@@ -63,8 +63,11 @@ func centralDifference(_ x: [Double], _ i: Int, _ h: Double, _ f: ([Double]) -> 
   }
 
   /// The analytic gradient of −(log marginal likelihood + log prior) matches central differences to 1e-5 (relative).
-  @Test(arguments: [(KernelKind.matern52, true), (.rbf, true), (.matern52, false)])
-  func marginalLikelihoodGradientMatchesFiniteDifferences(kernel: KernelKind, ard: Bool) {
+  @Test(arguments: [
+    (KernelKind.matern52, true, GPPrior.optuna), (.rbf, true, .optuna), (.matern52, false, .optuna),
+    (.matern52, true, .hvarfner), (.rbf, false, .hvarfner), (.matern52, true, .none),
+  ])
+  func marginalLikelihoodGradientMatchesFiniteDifferences(kernel: KernelKind, ard: Bool, prior: GPPrior) {
     var rng = SeededGenerator(seed: 11)
     let n = 12
     let d = 3
@@ -77,8 +80,7 @@ func centralDifference(_ x: [Double], _ i: Int, _ h: Double, _ f: ([Double]) -> 
     }
     let (m, s) = GaussianProcess.standardisation(of: y)
     let ys = y.map { ($0 - m) / s }
-    var options = GPOptions(kernel: kernel, ard: ard)
-    options.prior = .optuna
+    let options = GPOptions(kernel: kernel, ard: ard, prior: prior)
     let layout = RawLayout(dimension: d, options: options)
     var work = LikelihoodWorkspace(inputs: flat, count: n, dimension: d, y: ys)
     let raw = (0..<layout.count).map { i in [0.3, -0.7, 1.1, 0.2, -3.0][i % 5] }
