@@ -39,11 +39,15 @@ extension StudyReport {
     }
     if !comparisons.isEmpty {
       md += "\n## Pairwise comparisons\n\n"
-      md += "Two-sided Mann–Whitney U on final scores; p adjusted by Holm over all \(comparisons.count) comparisons.\n\n"
-      md += "| evaluator | W | mode | A | B | U | p | p (Holm) | better median |\n|---|---:|---|---|---|---:|---:|---:|---|\n"
+      let test = comparisons.first?.test ?? "mann-whitney"
+      md += test == "wilcoxon"
+        ? "Two-sided Wilcoxon signed-rank tests on final scores paired by seed (statistic T = min(W+, W−))"
+        : "Two-sided Mann–Whitney U tests on final scores (statistic U = max(U1, U2))"
+      md += "; p adjusted by Holm over all \(comparisons.count) comparisons; **bold**: significant at 0.05 after adjustment.\n\n"
+      md += "| evaluator | W | mode | A | B | statistic | p | p (Holm) | better median |\n|---|---:|---|---|---|---:|---:|---:|---|\n"
       for c in comparisons {
-        let mark = c.pHolm <= 0.05 ? " **" : ""
-        md += "| \(c.evaluator) | \(c.workers) | \(c.mode) | \(c.a) | \(c.b) | \(Self.f(c.u, 1)) | \(Self.p(c.p)) | \(mark.isEmpty ? "" : "**")\(Self.p(c.pHolm))\(mark.isEmpty ? "" : "**") | \(c.better ?? "tie") |\n"
+        let adjusted = c.pHolm <= 0.05 ? "**\(Self.p(c.pHolm))**" : Self.p(c.pHolm)
+        md += "| \(c.evaluator) | \(c.workers) | \(c.mode) | \(c.a) | \(c.b) | \(Self.f(c.u, 1)) | \(Self.p(c.p)) | \(adjusted) | \(c.better ?? "tie") |\n"
       }
     }
     let withTarget = groups.filter { $0.target != nil }

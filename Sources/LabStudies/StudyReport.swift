@@ -33,6 +33,10 @@ public struct StudyReport: Sendable, Codable {
     public var targetReached: Int?
     /// Kaplan–Meier median time-to-target, hours (nil: not reached by half the runs, or no target).
     public var timeToTargetMedian: Double?
+    /// Best-so-far over seeds against evaluations 1 … max.
+    public var curveEvaluations: CurveSummary
+    /// Best-so-far over seeds against simulated hours, 61 points from 0 to the longest run (or the hours limit).
+    public var curveHours: CurveSummary
   }
 
   /// A pairwise comparison within one evaluator × workers × mode.
@@ -42,6 +46,9 @@ public struct StudyReport: Sendable, Codable {
     public var mode: String
     public var a: String
     public var b: String
+    /// `mann-whitney` (independent samples) or `wilcoxon` (paired by seed, when the study says `paired = true`).
+    public var test: String
+    /// U = max(U1, U2) for Mann–Whitney, T = min(W+, W−) for Wilcoxon.
     public var u: Double
     public var p: Double
     public var pHolm: Double
@@ -136,6 +143,10 @@ public struct StudyReport: Sendable, Codable {
               timeToTarget[g] = ttt
             }
             let hours = members.map { $0.record.makespan / 3600 }
+            let byEvaluations = members.map { BestSoFar.evaluations($0.record) }
+            let byHours = members.map { BestSoFar.hours($0.record) }
+            let maxEvaluations = Int(byEvaluations.map { $0.x.last ?? 0 }.max() ?? 0)
+            let horizon = spec.hours ?? (hours.max() ?? 0)
             makespans[g] = Descriptive.median(hours)
             finalsByGroup[g] = Dictionary(uniqueKeysWithValues: zip(members.map(\.cell.seed), finals))
             groups.append(
@@ -145,7 +156,9 @@ public struct StudyReport: Sendable, Codable {
                 final: Summary(finals.filter { !$0.isNaN }, using: &rng), finals: finals, seeds: members.map(\.cell.seed),
                 evaluationsMedian: Descriptive.median(members.map { Double($0.record.bestSoFar().count) }),
                 hoursMedian: Descriptive.median(hours), target: e.target, targetReached: reached,
-                timeToTargetMedian: ttt))
+                timeToTargetMedian: ttt,
+                curveEvaluations: CurveSummary(curves: byEvaluations, grid: CurveSummary.evaluationGrid(upTo: maxEvaluations)),
+                curveHours: CurveSummary(curves: byHours, grid: CurveSummary.uniformGrid(upTo: horizon, points: 61))))
           }
         }
       }
@@ -180,16 +193,24 @@ public struct StudyReport: Sendable, Codable {
             for j in algorithmOrder.indices where j > i {
               let ga = StudyGroup(algorithm: algorithmOrder[i], evaluator: e.name, workers: w, mode: m)
               let gb = StudyGroup(algorithm: algorithmOrder[j], evaluator: e.name, workers: w, mode: m)
-              let xa = (finalsByGroup[ga] ?? [:]).values.filter { !$0.isNaN }.sorted()
-              let xb = (finalsByGroup[gb] ?? [:]).values.filter { !$0.isNaN }.sorted()
-              guard let test = mannWhitneyU(xa, xb) else { continue }
+              let fa = finalsByGroup[ga] ?? [:], fb = finalsByGroup[gb] ?? [:]
+              let xa = fa.values.filter { !$0.isNaN }.sorted()
+              let xb = fb.values.filter { !$0.isNaN }.sorted()
+              let result: RankTestResult?
+              if spec.paired {
+                let seeds = spec.seeds.filter { fa[$0].map { !$0.isNaN } ?? false && fb[$0].map { !$0.isNaN } ?? false }
+                result = wilcoxonSignedRank(seeds.compactMap { fa[$0] }, seeds.compactMap { fb[$0] })
+              } else {
+                result = mannWhitneyU(xa, xb)
+              }
+              guard let test = result else { continue }
               let ma = Descriptive.median(xa), mb = Descriptive.median(xb)
               let better: String? =
                 ma == mb ? nil : (direction.isBetter(ma, than: mb) ? algorithmOrder[i] : algorithmOrder[j])
               comparisons.append(
                 Comparison(
                   evaluator: e.name, workers: w, mode: m.rawValue, a: algorithmOrder[i], b: algorithmOrder[j],
-                  u: test.statistic, p: test.p, pHolm: test.p, method: test.method.rawValue, better: better))
+                  test: spec.paired ? "wilcoxon" : "mann-whitney", u: test.statistic, p: test.p, pHolm: test.p, method: test.method.rawValue, better: better))
             }
           }
         }

@@ -202,11 +202,14 @@ final class WorkPool: @unchecked Sendable {
   func take(_ index: Int) -> Result<RunRecord, LabError> {
     condition.lock()
     defer { condition.unlock() }
-    while results[index] == nil { condition.wait() }
-    let result = results.removeValue(forKey: index)!
-    committed = index + 1
-    condition.broadcast()
-    return result
+    while true {
+      if let result = results.removeValue(forKey: index) {
+        committed = index + 1
+        condition.broadcast()
+        return result
+      }
+      condition.wait()
+    }
   }
 
   func cancel() {

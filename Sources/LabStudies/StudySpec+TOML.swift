@@ -21,7 +21,7 @@ extension StudySpec {
     try top.expectOnly(["study", "space", "algorithm", "evaluator"])
     try study.expectOnly([
       "name", "description", "workers", "modes", "seeds", "budget", "hours", "overhead", "recorded", "evaluators",
-      "metric", "target",
+      "metric", "target", "paired",
     ])
     let spaceReader = try top.table("space")
     let algorithmReaders = try top.tables("algorithm") ?? []
@@ -89,6 +89,7 @@ extension StudySpec {
     let shorthand = try study.strings("evaluators") ?? []
     let defaultMetric = try study.string("metric")
     let defaultTarget = try study.number("target")
+    let paired = try study.boolean("paired") ?? false
     try study.finish()
 
     var evaluators = shorthand.map { StudyEvaluator(name: $0, metric: defaultMetric, target: defaultTarget) }
@@ -148,6 +149,6 @@ extension StudySpec {
     self.init(
       name: name, description: description, space: try spaceReader.map { try SearchSpace(toml: $0) },
       algorithms: algorithms, evaluators: evaluators, workers: workers, modes: modes, seeds: seeds, budget: budget,
-      hours: hours, overhead: overhead, recorded: recorded)
+      hours: hours, overhead: overhead, recorded: recorded, paired: paired)
   }
 }

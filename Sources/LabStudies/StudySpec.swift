@@ -59,11 +59,13 @@ public struct StudySpec: Sendable, Hashable, Codable {
   public var overhead: String
   /// Recorded runs (trace names, e.g. `bo_bis`) whose results are placed in the simulated distributions.
   public var recorded: [String]
+  /// Whether seeds pair the runs of different algorithms (pairwise tests: Wilcoxon signed-rank instead of Mann–Whitney U).
+  public var paired: Bool
 
   public init(
     name: String, description: String = "", space: SearchSpace? = nil, algorithms: [StudyAlgorithm],
     evaluators: [StudyEvaluator], workers: [Int] = [1], modes: [ExecutionMode] = [.async], seeds: [UInt64],
-    budget: Int? = nil, hours: Double? = nil, overhead: String = "none", recorded: [String] = []
+    budget: Int? = nil, hours: Double? = nil, overhead: String = "none", recorded: [String] = [], paired: Bool = false
   ) {
     self.name = name
     self.description = description
@@ -77,6 +79,7 @@ public struct StudySpec: Sendable, Hashable, Codable {
     self.hours = hours
     self.overhead = overhead
     self.recorded = recorded
+    self.paired = paired
   }
 
   /// The canonical JSON of the spec (sorted keys): two files that define the same study give the same text.

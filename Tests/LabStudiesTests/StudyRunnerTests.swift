@@ -2,6 +2,7 @@ import Foundation
 import LabCore
 import LabEvaluators
 import LabStore
+import LabStatistics
 import LabStudies
 import Testing
 
@@ -114,5 +115,41 @@ let runnerStudy = """
     #expect(md.contains("## Final scores") && md.contains("## Average ranks (Friedman)") && md.contains("## Speed-up"))
     #expect(report.csv().split(separator: "\n").count == 9)
     #expect(try report.json().contains("\"study\" : \"runner\""))
+  }
+}
+
+@Suite struct StudyPairedReportTests {
+  @Test func pairedStudiesUseWilcoxonAndCurvesCoverTheBudget() throws {
+    let text = """
+      [study]
+      name = "paired"
+      seeds = 8
+      budget = 6
+      paired = true
+      evaluators = ["function:branin"]
+      [[algorithm]]
+      name = "random"
+      [[algorithm]]
+      name = "lhs"
+      """
+    let runner = try StudyRunner(
+      spec: try StudySpec(text: text, file: "p.toml"), context: EvaluatorCatalogue.Context(traces: traceFolder()))
+    let db = try LabDatabase.inMemory()
+    try runner.run(database: db, jobs: 2)
+    let report = try StudyReport(study: "paired", database: db)
+    let c = try #require(report.comparisons.first)
+    #expect(report.comparisons.count == 1 && c.test == "wilcoxon")
+    // The statistic is min(W+, W−) over the 8 seed pairs and the p-value is the test's own.
+    let a = try #require(report.groups.first { $0.algorithm == "random" }).finals
+    let b = try #require(report.groups.first { $0.algorithm == "lhs" }).finals
+    let direct = try #require(wilcoxonSignedRank(a, b))
+    #expect(c.u == direct.statistic && c.p == direct.p)
+    let g = report.groups[0]
+    #expect(g.direction == "minimize")
+    #expect(g.curveEvaluations.grid == [1, 2, 3, 4, 5, 6])
+    #expect(g.curveEvaluations.median.last == g.final.median)
+    // Best-so-far never gets worse (minimised: never increases).
+    #expect(zip(g.curveEvaluations.median, g.curveEvaluations.median.dropFirst()).allSatisfy { $0 >= $1 })
+    #expect(g.curveHours.grid.count == 61)
   }
 }
