@@ -23,7 +23,9 @@ DEB_PACKAGES  := libsqlite3-dev libopenblas-dev gnuplot
 # Small linear algebra is fastest single-threaded, and results must not depend on threads.
 export OPENBLAS_NUM_THREADS := 1
 
-HPOLAB := .build/release/hpolab
+# Where SwiftPM builds (override to build beside another checkout's build, e.g. BUILD_DIR=.build-me).
+BUILD_DIR ?= .build
+HPOLAB := $(BUILD_DIR)/release/hpolab
 
 .PHONY: all deps traces build test demo clean
 
@@ -68,12 +70,12 @@ traces/a100/%.json:
 
 ## build: release build of the hpolab tool.
 build: deps
-	$(SWIFT) build -c release --product hpolab
+	$(SWIFT) build --scratch-path $(BUILD_DIR) -c release --product hpolab
 
 ## test: build and run every test (what CI runs).
 test: deps traces
-	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) build --scratch-path $(BUILD_DIR) --build-tests
+	$(SWIFT) test --scratch-path $(BUILD_DIR) --skip-build
 
 ## demo: import the recorded traces into $(DB) and list them.
 demo: deps traces build
@@ -95,7 +97,7 @@ demo: deps traces build
 
 ## clean: remove build products, the demo database and the copied traces.
 clean:
-	rm -rf .build traces/a100 $(DB)
+	rm -rf $(BUILD_DIR) traces/a100 $(DB)
 
 ## validate-live: a real, tiny live run with litgpt 0.5.13 on 2 CPU workers in a throw-away
 ## virtual environment (.venv-live/, git-ignored); needs the network once. Not part of test/CI.
