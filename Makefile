@@ -56,7 +56,7 @@ traces/a100/%.json:
 	  cp "$(SHARED_TRACES)/$*.json" "$@"; \
 	else \
 	  tmp=$$(mktemp -d); \
-	  if git clone -q "$(TRACES_REPO)" "$$tmp/repo" 2>/dev/null \
+	  if GIT_TERMINAL_PROMPT=0 git clone -q "$(TRACES_REPO)" "$$tmp/repo" 2>/dev/null \
 	     && git -C "$$tmp/repo" -c advice.detachedHead=false checkout -q "$(TRACES_COMMIT)"; then \
 	    cp "$$tmp/repo/computation_experiments/results/$*.json" "$@"; rm -rf "$$tmp"; \
 	  else \
