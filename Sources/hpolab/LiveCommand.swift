@@ -117,10 +117,10 @@ struct LiveStartCommand: ParsableCommand {
   @Option(name: .long, help: "litgpt evaluate --batch_size.")
   var evalBatchSize: Int?
 
-  @Option(name: .customLong("finetune-arg"), help: "An extra argument for finetune_lora, passed verbatim (repeatable).")
+  @Option(name: .customLong("finetune-arg"), parsing: .unconditionalSingleValue, help: "An extra argument for finetune_lora, passed verbatim (repeatable).")
   var finetuneArguments: [String] = []
 
-  @Option(name: .customLong("evaluate-arg"), help: "An extra argument for evaluate, passed verbatim (repeatable).")
+  @Option(name: .customLong("evaluate-arg"), parsing: .unconditionalSingleValue, help: "An extra argument for evaluate, passed verbatim (repeatable).")
   var evaluateArguments: [String] = []
 
   @Flag(name: .long, help: "Print the argument arrays of the first trials (one per worker) and run nothing.")
