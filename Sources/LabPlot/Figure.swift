@@ -66,11 +66,20 @@ enum GnuplotText {
   }
 
   /// A two-line title: the bold main line, then a smaller subtitle line when there is one.
-  static func title(_ main: String, _ subtitle: String) -> String {
+  /// A long subtitle is wrapped at its `; ` separators into lines of at most `width` characters.
+  static func title(_ main: String, _ subtitle: String, width: Int = 130) -> String {
     let escapedMain = String(literal(main).dropFirst().dropLast())
     guard !subtitle.isEmpty else { return "\"{/:Bold \(escapedMain)}\"" }
-    let escapedSub = String(literal(subtitle).dropFirst().dropLast())
-    return "\"{/:Bold \(escapedMain)}\\n{/*0.85 \(escapedSub)}\""
+    var lines: [String] = []
+    for part in subtitle.components(separatedBy: "; ") {
+      if let last = lines.last, last.count + 2 + part.count <= width {
+        lines[lines.count - 1] = last + "; " + part
+      } else {
+        lines.append(part)
+      }
+    }
+    let small = lines.map { "{/*0.85 \(String(literal($0).dropFirst().dropLast()))}" }
+    return "\"" + (["{/:Bold \(escapedMain)}"] + small).joined(separator: "\\n") + "\""
   }
 }
 

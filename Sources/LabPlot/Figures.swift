@@ -429,17 +429,17 @@ public enum Figures {
     let values = data.points.flatMap { [$0.recorded, $0.predicted] }.filter(\.isFinite)
     let lo = ((values.min() ?? 0) * 20).rounded(.down) / 20
     let hi = ((values.max() ?? 1) * 20).rounded(.up) / 20
-    var script = header(style, output: name + "." + style.format.fileExtension, panels: 1, widthScale: 0.8, heightScale: 1.1)
-    script += "set size square\n"
+    var script = header(style, output: name + "." + style.format.fileExtension, panels: 1, widthScale: 1.0, heightScale: 1.1)
+    script += "set size ratio -1\n"
     script += "set xrange [\(DataFormat.fixed(lo, decimals: 2)):\(DataFormat.fixed(hi, decimals: 2))]\n"
     script += "set yrange [\(DataFormat.fixed(lo, decimals: 2)):\(DataFormat.fixed(hi, decimals: 2))]\n"
     let metric = RunLabel.metric(data.metric)
     script += "set xlabel \(GnuplotText.literal("recorded " + metric))\nset ylabel \(GnuplotText.literal("predicted " + metric))\n"
-    script += "set key top left\n"
+    script += "set key outside right top\n"
     let cover = DataFormat.fixed(100 * data.coverage, decimals: 1)
     let subtitle = [data.subtitle, "\(data.points.count) trials; \(cover) % of recorded values inside their interval"]
       .filter { !$0.isEmpty }.joined(separator: "; ")
-    script += "set title \(GnuplotText.title("Surrogate against recordings: predicted vs recorded \(metric)", subtitle))\n"
+    script += "set title \(GnuplotText.title("Surrogate against recordings: predicted vs recorded \(metric)", subtitle, width: 90))\n"
     script += plot.text + "\n"
     return Figure(name: name, tables: [table], script: script, format: style.format)
   }

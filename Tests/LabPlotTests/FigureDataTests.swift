@@ -52,6 +52,38 @@ import Testing
     #expect(zip(bo.q1, bo.q3).allSatisfy { $0 <= $1 })
   }
 
+  @Test func recordedRunsAreDrawnAsPointsBesideTheOneWorkerCurvesOnly() throws {
+    var recorded = Fixture.run(algorithm: "bo", workers: 1, mode: .async, seed: 9)
+    recorded.spec.algorithm = "bo_bis"
+    let data = try ConvergenceData.summarising(Fixture.study, axis: .evaluations, recorded: [recorded])
+    // One point series, in the W = 1 panel, at the recorded run's own best-so-far values.
+    #expect(data.recorded.map(\.panel) == ["W = 1"])
+    #expect(data.recorded[0].label == "bo_bis")
+    #expect(data.recorded[0].y == recorded.bestSoFar().map(\.best))
+    let figure = try Figures.convergence(data, style: .standard(.png))
+    #expect(figure.script.contains("title \"bo\\\\_bis (recorded run)\""))
+  }
+
+  @Test func quartilesCountARunWithoutAResultYetAsTheWorst() throws {
+    // Three runs whose first results arrive at 1 h, 2 h and 3 h: before 2 h, the median run has no value.
+    let runs = (1...3).map { k -> RunRecord in
+      var run = Fixture.run(algorithm: "bo", workers: 1, mode: .async, seed: UInt64(k), trials: 1)
+      run.trials[0].start = 0
+      run.trials[0].end = Double(k) * 3600
+      run.trials[0].metrics[MetricName.hellaswagAcc] = 0.3 + 0.1 * Double(k)
+      run.makespan = Double(k) * 3600
+      return run
+    }
+    let data = try ConvergenceData.summarising(runs, axis: .hours, gridPoints: 4)
+    let s = data.series[0]
+    #expect(s.x == [0, 1, 2, 3])
+    // Sorted values at 1 h: [−∞, −∞, 0.4]; at 2 h: [−∞, 0.4, 0.5]; at 3 h: [0.4, 0.5, 0.6].
+    // Leaving the runs without a value out would report a "median" of 0.4 at 1 h from one run of three.
+    #expect(s.median[0].isNaN && s.median[1].isNaN)
+    #expect(abs(s.median[2] - 0.4) < 1e-12 && abs(s.median[3] - 0.5) < 1e-12)
+    #expect(s.q1[2].isNaN && abs(s.q3[3] - 0.55) < 1e-12)
+  }
+
   @Test func aSingleSettingGivesOnePanelNamedInTheSubtitle() throws {
     let runs = Fixture.study.filter { $0.spec.workers == 1 }
     let data = try ConvergenceData.summarising(runs, axis: .evaluations)
