@@ -208,11 +208,10 @@ public enum Figures {
     script += "set xlabel 'simulated time (hours)'\nset ylabel 'worker'\n"
     script += "set xrange [0:\(DataFormat.fixed(max(makespan, 1e-6) * 1.02, decimals: 4))]\n"
     script += "set yrange [\(DataFormat.fixed(Double(rows) - 0.5, decimals: 1)):-0.5]\n"
-    if rows <= 32 {
-      script += "set ytics (" + (0..<rows).map { "\"\($0 + 1)\" \($0)" }.joined(separator: ", ") + ") scale 0\n"
-    } else {
-      script += "set ytics autofreq scale 0\n"
-    }
+    // Workers are numbered from 1; beyond 32 rows, every 4th, 8th, … is labelled.
+    let step = rows <= 32 ? 1 : [4, 8, 16, 32, 64].first { rows / $0 <= 16 } ?? 128
+    let labelled = Array(stride(from: 0, to: rows, by: step)) + (step > 1 && (rows - 1) % step != 0 ? [rows - 1] : [])
+    script += "set ytics (" + labelled.map { "\"\($0 + 1)\" \($0)" }.joined(separator: ", ") + ") scale 0\n"
     script += "set grid noytics xtics\n"
     script += other.isEmpty ? "set key off\n" : "set key outside bottom center horizontal\n"
     let idle = DataFormat.fixed(100 * data.idleFraction, decimals: 1)
