@@ -17,7 +17,7 @@ import LabCore
 public enum SurrogateFitter {
   /// Campaign B's measured noise, used for a campaign without repeated configurations (campaign A).
   public static let fallbackNoise = SurrogateNoiseModel(
-    cliffJitterDecades: 0.195,
+    cliffJitterDecades: 0.5,
     plateauSD: [MetricName.hellaswagAcc: 4.6e-5, MetricName.hellaswagAccNorm: 7.4e-5, MetricName.mmluAcc: 1.8e-4],
     calibration: "no repeated configuration in this campaign: campaign B's values")
 
@@ -144,13 +144,13 @@ public enum SurrogateFitter {
     let observed = pairs.reduce(0) { $0 + (acc[$1.0] - acc[$1.1]) * (acc[$1.0] - acc[$1.1]) }
     let draws = 64
     var rng = SeededGenerator.stream(stableHash("surrogate-noise-calibration"))
-    let normals = (0..<(pairs.count * draws)).map { _ in (rng.normal(), rng.normal(), rng.normal(), rng.normal()) }
+    let normals = (0..<(pairs.count * draws)).map { _ in (rng.normal(), rng.normal()) }
     let base = try pairs.map { try model.features.features(Configuration(values: trials[$0.0].converted)) }
     let scale = model.features.perDecade
     let plateauVariance = 2 * pow(plateau[MetricName.hellaswagAcc] ?? 0, 2)
     var best = (sigma: 0.0, gap: Double.infinity)
     for step in 0...40 {
-      let sigma = Double(step) * 0.015
+      let sigma = Double(step) * 0.0125  // capped at 0.5 decades (see docs/surrogate.md)
       var expected = 0.0
       for (p, f) in base.enumerated() {
         var sum = 0.0
@@ -158,10 +158,8 @@ public enum SurrogateFitter {
           let z = normals[p * draws + k]
           var f1 = f
           var f2 = f
-          f1[0] += sigma * scale.scaling * z.0
-          f1[1] += sigma * scale.learningRate * z.1
-          f2[0] += sigma * scale.scaling * z.2
-          f2[1] += sigma * scale.learningRate * z.3
+          f1[1] += sigma * scale.learningRate * z.0
+          f2[1] += sigma * scale.learningRate * z.1
           let d = model.mean(metricIndex: 0, features: f1) - model.mean(metricIndex: 0, features: f2)
           sum += d * d
         }

@@ -5,7 +5,7 @@
 //   μ_m(f)   the GP's latent posterior mean;  s_m(f)² its predictive variance (latent + noise)
 //   y_m      = L_m + (U_m − L_m) σ(μ_m(f))   the mean surface (the median of the predictive distribution)
 //   q-quantile of the prediction: L_m + (U_m − L_m) σ(μ_m + Φ⁻¹(q) s_m)   (the warp is monotone)
-//   noisy draw: f' = f + δ (δ on the lr and alpha/rank features, SD = cliff jitter, shared by all m),
+//   noisy draw: f' = f + δ (δ on the lr feature only, SD = cliff jitter in decades, shared by all m),
 //               y_m = L_m + (U_m − L_m) σ(μ_m(f')) + ε_m,   ε_m ~ N(0, plateauSD_m²)
 
 import Foundation
@@ -88,12 +88,11 @@ public struct SurrogateModel: Sendable {
 
   /// One noisy draw of every metric at `configuration`: cliff jitter (shared) plus plateau noise.
   ///
-  /// Draws exactly 2 + (number of metrics) normals from `rng`, in a fixed order.
+  /// Draws exactly 1 + (number of metrics) normals from `rng`, in a fixed order.
   public func draw(_ configuration: Configuration, using rng: inout SeededGenerator) throws -> [String: Double] {
     var f = try features.features(configuration)
     let jitter = spec.noise.cliffJitterDecades
     let scale = features.perDecade
-    f[0] += rng.normal() * jitter * scale.scaling
     f[1] += rng.normal() * jitter * scale.learningRate
     var out: [String: Double] = [:]
     for (model, gp) in zip(spec.metrics, processes) {

@@ -149,14 +149,16 @@ public struct SurrogateCostModel: Sendable, Hashable, Codable {
   public func trainingMinutes(rank: Double) -> Double { trainingIntercept + trainingPerRank * rank }
 }
 
-/// Run-to-run noise: jitter of the two cliffs' positions plus a small plateau noise per metric.
+/// Run-to-run noise: jitter of the learning-rate cliff's position plus a small plateau noise per metric.
 ///
 /// A repeat of a configuration is modelled as the mean surface evaluated at a jittered
-/// log10(lr) and log10(alpha/rank) (both shifted by the same-SD normal draws, shared by all
-/// metrics), plus independent normal noise of SD `plateauSD[metric]`. On the plateau the surface
-/// is flat, so repeats agree to the plateau SD; at a cliff a small shift collapses the run or not.
+/// log10(lr) (one normal draw, shared by all metrics, so a collapsed HellaSwag comes with a
+/// collapsed MMLU), plus independent normal noise of SD `plateauSD[metric]`. On the plateau the
+/// surface is flat in lr, so repeats agree to the plateau SD; at the lr cliff a small shift
+/// collapses the run or not. The alpha/rank cliff is not jittered: its repeats agree (the
+/// recordings show no collapse-or-not there).
 public struct SurrogateNoiseModel: Sendable, Hashable, Codable {
-  /// SD of the cliff jitter, in decades of lr and of alpha/rank.
+  /// SD of the cliff jitter, in decades of lr.
   public var cliffJitterDecades: Double
   /// Plateau run-to-run SD per metric.
   public var plateauSD: [String: Double]
