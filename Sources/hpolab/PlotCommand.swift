@@ -26,6 +26,7 @@ struct PlotCommand: ParsableCommand {
         hpolab plot timeline --run smoke-0042 --format svg
         hpolab plot scores --traces traces/a100
         hpolab plot parity --campaign B
+        hpolab plot variables --study paper --algorithm bo --seed 3
       """)
 
   @Argument(help: "The figure: \(FigureKind.allCases.map(\.rawValue).joined(separator: ", ")), or all.")
@@ -45,6 +46,12 @@ struct PlotCommand: ParsableCommand {
 
   @Option(help: "The folder of fitted surrogate files (parity; default: surrogates).")
   var surrogates: String?
+
+  @Option(help: "With --study: draw the timeline and variables of this algorithm's run (its study label).")
+  var algorithm: String?
+
+  @Option(help: "With --study: draw the timeline and variables of the run with this seed.")
+  var seed: UInt64?
 
   @OptionGroup var database: DatabaseOptions
 
@@ -67,6 +74,9 @@ struct PlotCommand: ParsableCommand {
     if study != nil && runID != nil { throw ValidationError("give --study or --run, not both") }
     if study == nil && runID == nil, let kind = FigureKind(rawValue: figure), kind != .scores && kind != .parity {
       throw ValidationError("figure '\(figure)' needs --study NAME or --run ID")
+    }
+    if study == nil && (algorithm != nil || seed != nil) {
+      throw ValidationError("--algorithm and --seed choose a run of a study: give --study NAME too")
     }
     if let campaign, Campaign(rawValue: campaign.uppercased()) == nil {
       throw ValidationError("unknown campaign '\(campaign)'; valid: A, B")
@@ -273,12 +283,20 @@ struct Plotter {
     }
   }
 
-  /// The run a run figure draws: the given run, or for a study the first run (cell order) with the most
-  /// workers (timeline; asynchronous preferred) or with the fewest (variables).
+  /// The run a run figure draws: the given run, or for a study the first run (cell order, among those of
+  /// `--algorithm` and `--seed` when given) with the most workers (timeline; asynchronous preferred) or the fewest (variables).
   private func representative(_ kind: FigureKind) throws -> (String, RunRecord) {
     switch source {
     case .run(let id, let record): return ("run \(id)", record)
-    case .study(let spec, let simulated, _):
+    case .study(let spec, let all, _):
+      let simulated = all.filter {
+        (command.algorithm == nil || $0.cell.algorithm.label == command.algorithm) && (command.seed == nil || $0.cell.seed == command.seed)
+      }
+      guard !simulated.isEmpty else {
+        throw LabError(
+          .notFound,
+          "study '\(spec.name)' has no run of algorithm \(command.algorithm ?? "any") with seed \(command.seed.map(String.init) ?? "any"); algorithms: \(spec.algorithms.map(\.label).joined(separator: ", ")); seeds: \(spec.seeds.map(String.init).joined(separator: ", "))")
+      }
       let pick: (cell: StudyCell, record: RunRecord)?
       if kind == .timeline {
         let most = simulated.map(\.cell.workers).max()

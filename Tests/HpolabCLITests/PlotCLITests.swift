@@ -56,6 +56,12 @@ private let pngSignature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0
     // Branin is minimised: the scaling target reads "≤" and the data say so.
     let scaling = try String(contentsOfFile: "\(out)/scaling.dat", encoding: .utf8)
     #expect(scaling.hasPrefix("# scaling: hours to reach value ≤ 20.0000"))
+    // --algorithm and --seed choose the run the variables figure shows.
+    let chosen = try runHpolab(
+      ["plot", "variables", "--study", "plotcli", "--db", db, "--algorithm", "lhs", "--seed", "2", "--out", out, "--no-render"])
+    #expect(chosen.status == 0, "\(chosen)")
+    let script = try String(contentsOfFile: "\(out)/variables.gp", encoding: .utf8)
+    #expect(script.contains("lhs, function:branin, W = 1 async, seed 2"))
   }
 
   @Test(.enabled(if: gnuplotOnPath, "gnuplot is not on PATH: install the Debian package gnuplot (apt-get install gnuplot-nox)"))
@@ -95,6 +101,7 @@ private let pngSignature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0
     (["plot", "gantt", "--run", "x"], "unknown figure 'gantt'; valid: convergence, convergence-time, scaling"),
     (["plot", "scores", "--format", "jpeg"], "unknown format 'jpeg'; valid: png, svg, pdf"),
     (["plot", "ranks", "--study", "a", "--run", "b"], "give --study or --run, not both"),
+    (["plot", "variables", "--run", "r", "--seed", "3"], "--algorithm and --seed choose a run of a study: give --study NAME too"),
   ])
   func badRequestsAreArgumentErrorsSayingWhatIsValid(arguments: [String], message: String) throws {
     let result = try runHpolab(arguments)
