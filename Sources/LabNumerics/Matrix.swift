@@ -114,3 +114,26 @@ private let blasConfigured: Bool = {
   openblas_set_num_threads(1)
   return true
 }()
+
+/// Thin, allocation-free wrappers over the BLAS routines the optimisers' inner loops need.
+public enum BLAS {
+  /// y ← A·x for a square column-major `order` × `order` matrix A (BLAS `dgemv`).
+  @inlinable
+  public static func multiply(square a: [Double], order n: Int, _ x: [Double], into y: inout [Double]) {
+    precondition(a.count >= n * n && x.count >= n && y.count >= n, "BLAS.multiply: buffers too small for order \(n)")
+    if n == 0 { return }
+    gemv(a, n, x, &y)
+  }
+
+  @usableFromInline
+  internal static func gemv(_ a: [Double], _ n: Int, _ x: [Double], _ y: inout [Double]) {
+    configureBLAS()
+    a.withUnsafeBufferPointer { pa in
+      x.withUnsafeBufferPointer { px in
+        y.withUnsafeMutableBufferPointer { py in
+          cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(n), Int32(n), 1, pa.baseAddress, Int32(n), px.baseAddress, 1, 0, py.baseAddress, 1)
+        }
+      }
+    }
+  }
+}

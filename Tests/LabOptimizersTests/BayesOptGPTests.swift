@@ -48,6 +48,17 @@ func centralDifference(_ x: [Double], _ i: Int, _ h: Double, _ f: ([Double]) -> 
     #expect(abs(batch.variances[0] - variance) < 1e-12)
     let lml = -0.5 * (y[0] * alpha[0] + y[1] * alpha[1]) - 0.5 * log(det) - log(2 * Double.pi)
     #expect(abs(gp.logMarginalLikelihood - lml) < 1e-12)
+
+    // With the constant mean fitted: m̂ = 1ᵀK⁻¹y / 1ᵀK⁻¹1, mean m̂ + k·K⁻¹(y − m̂).
+    let yv = [2.0, 0.5]
+    let fitted = try GaussianProcess(
+      x: x, y: yv, hyperparameters: h, kernel: kernel, standardisation: (0, 1), constantMean: nil)
+    let m = (inv[0][0] * yv[0] + inv[0][1] * yv[1] + inv[1][0] * yv[0] + inv[1][1] * yv[1])
+      / (inv[0][0] + inv[0][1] + inv[1][0] + inv[1][1])
+    #expect(abs(fitted.constantMean - m) < 1e-12 && abs(m) > 0.1)
+    let c = [yv[0] - m, yv[1] - m]
+    let beta = [inv[0][0] * c[0] + inv[0][1] * c[1], inv[1][0] * c[0] + inv[1][1] * c[1]]
+    #expect(abs(fitted.predict([xs]).mean - (m + ks[0] * beta[0] + ks[1] * beta[1])) < 1e-12)
   }
 
   /// Outputs in another scale are standardised and predictions come back in that scale.
@@ -66,8 +77,9 @@ func centralDifference(_ x: [Double], _ i: Int, _ h: Double, _ f: ([Double]) -> 
   @Test(arguments: [
     (KernelKind.matern52, true, GPPrior.optuna), (.rbf, true, .optuna), (.matern52, false, .optuna),
     (.matern52, true, .hvarfner), (.rbf, false, .hvarfner), (.matern52, true, .none),
-  ])
-  func marginalLikelihoodGradientMatchesFiniteDifferences(kernel: KernelKind, ard: Bool, prior: GPPrior) {
+  ], [true, false])
+  func marginalLikelihoodGradientMatchesFiniteDifferences(settings: (KernelKind, Bool, GPPrior), fitsMean: Bool) {
+    let (kernel, ard, prior) = settings
     var rng = SeededGenerator(seed: 11)
     let n = 12
     let d = 3
@@ -80,7 +92,8 @@ func centralDifference(_ x: [Double], _ i: Int, _ h: Double, _ f: ([Double]) -> 
     }
     let (m, s) = GaussianProcess.standardisation(of: y)
     let ys = y.map { ($0 - m) / s }
-    let options = GPOptions(kernel: kernel, ard: ard, prior: prior)
+    var options = GPOptions(kernel: kernel, ard: ard, prior: prior)
+    options.fitsConstantMean = fitsMean
     let layout = RawLayout(dimension: d, options: options)
     var work = LikelihoodWorkspace(inputs: flat, count: n, dimension: d, y: ys)
     let raw = (0..<layout.count).map { i in [0.3, -0.7, 1.1, 0.2, -3.0][i % 5] }

@@ -140,8 +140,10 @@ public struct AcquisitionOptions: Sendable, Hashable, Codable {
   public var restarts: Int = 10
   /// Iteration limit of each local search.
   public var maxIterations: Int = 100
-  /// Projected-gradient tolerance of each local search.
-  public var gradientTolerance: Double = 1e-6
+  /// Projected-gradient tolerance of each local search (LogEI units per unit-cube width).
+  public var gradientTolerance: Double = 1e-5
+  /// Relative function tolerance of each local search.
+  public var functionTolerance: Double = 1e-10
   public init() {}
   public init(rawSamples: Int, restarts: Int) {
     self.rawSamples = rawSamples
@@ -201,7 +203,8 @@ public enum AcquisitionOptimizer {
     let lower = [Double](repeating: 0, count: d)
     let upper = [Double](repeating: 1, count: d)
     var minimizerOptions = BoundedMinimizerOptions(
-      maxIterations: options.maxIterations, gradientTolerance: options.gradientTolerance, functionTolerance: 1e-12)
+      maxIterations: options.maxIterations, gradientTolerance: options.gradientTolerance,
+      functionTolerance: options.functionTolerance)
     minimizerOptions.memory = 8
     var results: [(x: [Double], value: Double)] = []
     for start in starts {
