@@ -80,8 +80,13 @@ public enum Figures {
       : "Best-so-far \(metric) against simulated time (median, interquartile band)"
     var script = header(style, output: name + "." + style.format.fileExtension, panels: panels.count)
     script += "set xlabel \(GnuplotText.literal(xLabel))\nset ylabel \(GnuplotText.literal("best-so-far \(metric) (\(better))"))\n"
-    // Rising curves leave the top left empty, falling ones the top right.
-    script += "set key top \(data.direction == .maximize ? "left" : "right")\n"
+    // One panel: the key beside it. Several: inside the first, where best-so-far curves end up leaving room
+    // (below rising curves at the right, above falling ones).
+    if panels.count == 1 {
+      script += "set key outside right top\n"
+    } else {
+      script += "set key \(data.direction == .maximize ? "bottom" : "top") right\n"
+    }
     let values = data.series.flatMap { $0.median + $0.q1 + $0.q3 }.filter(\.isFinite)
     if let lo = values.min(), let hi = values.max(), lo > 0, hi / lo > 50 {
       script += "set logscale y 10\nset format y '10^{%L}'\n"
