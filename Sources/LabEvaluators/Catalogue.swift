@@ -78,7 +78,7 @@ public enum EvaluatorCatalogue {
   /// The evaluator called `text`.
   /// - Throws: `.notFound` for an unknown kind, run, campaign or function (listing the valid ones);
   ///   `.invalidInput` for an unknown absent-point policy; `.parse` for a bad trace line;
-  ///   `.unsupported` for a kind whose implementation has not landed in this build.
+  ///   whatever loading the surrogate throws (`.notFound` for missing fitted files).
   public static func make(_ text: String, context: Context) throws -> EvaluatorChoice {
     let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
     let kind = parts[0]
@@ -116,7 +116,10 @@ public enum EvaluatorCatalogue {
         evaluator: try FunctionEvaluator(function: function), space: function.space, defaultMetric: MetricName.value,
         direction: .minimize)
     case "surrogate":
-      throw LabError(.unsupported, "evaluator kind '\(kind)' is not available yet in this build; available: replay:RUN, function:NAME, constant[:SECONDS]")
+      let surrogate = try SurrogateEvaluator.named(text, traces: context.traces.path, surrogates: context.surrogates)
+      let campaign = try SurrogateEvaluator.campaign(named: text)
+      return EvaluatorChoice(
+        evaluator: surrogate, space: campaign.space, defaultMetric: MetricName.hellaswagAcc, direction: .maximize)
     default:
       throw unknown(text)
     }
@@ -128,7 +131,8 @@ public enum EvaluatorCatalogue {
     case "error": return .error
     case "nearest": return .nearest
     case "surrogate":
-      throw LabError(.unsupported, "the 'surrogate' policy for absent points is not available yet in this build; use error or nearest")
+      return .surrogate(
+        try SurrogateEvaluator.load(campaign: Campaign.of(run: run), traces: context.traces.path, surrogates: context.surrogates))
     default:
       throw LabError(
         .invalidInput, "unknown policy '\(name)' for points absent from a replay; valid: \(ReplayEvaluator.AbsentPolicy.names.joined(separator: ", "))",

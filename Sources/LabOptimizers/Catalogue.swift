@@ -45,8 +45,8 @@ public enum ProposerCatalogue {
   /// - Parameters:
   ///   - budget: the run's evaluation budget, which some algorithms size themselves by (LHS's design, SOO's sweeps).
   /// - Throws: `.notFound` for an unknown name (listing the valid ones); `.invalidInput` for an unknown
-  ///   option key (listing the valid keys) or a bad option value; `.unsupported` for an algorithm
-  ///   whose implementation has not landed in this build.
+  ///   option key (listing the valid keys) or a bad option value; what the algorithm's initialiser
+  ///   throws for values out of range (e.g. K < 2, η outside (0, 1]).
   public static func make(_ name: String, options: [String: String] = [:], space: SearchSpace, budget: Int?) throws
     -> any Proposer
   {

@@ -125,8 +125,12 @@ public struct Simulator: Sendable {
   ///   outside the unit cube — `.internalInconsistency`, naming the proposer. A *failed trial* is
   ///   not an error: it is recorded as ``TrialState/failed`` and the run goes on.
   public func run<P: Proposer, E: Evaluator>(_ proposer: inout P, evaluator: E) throws -> RunRecord {
+    // The engine holds existentials rather than being generic: unspecialised generic code across the
+    // module boundary would look up type metadata on every field access, which dominated the profile.
     var engine = Engine(simulator: self, proposer: proposer, evaluator: evaluator)
-    defer { proposer = engine.proposer }
+    defer {
+      if let updated = engine.proposer as? P { proposer = updated }
+    }
     return try engine.run()
   }
 
@@ -137,14 +141,17 @@ public struct Simulator: Sendable {
   }
 }
 
+/// What the simulator schedules (kept outside the generic ``Engine`` so the queue is specialised once).
+enum SimulationEvent {
+  /// Trial `id` ends.
+  case finish(Int)
+  /// The proposer has finished computing a proposal and can be asked again (async with overhead).
+  case proposerReady
+}
+
 /// The mutable state of one simulated run.
-private struct Engine<P: Proposer, E: Evaluator> {
-  enum Event {
-    /// Trial `id` ends.
-    case finish(Int)
-    /// The proposer has finished computing a proposal and can be asked again (async with overhead).
-    case proposerReady
-  }
+private struct Engine {
+  typealias Event = SimulationEvent
 
   let spec: RunSpec
   let space: SearchSpace
@@ -153,8 +160,8 @@ private struct Engine<P: Proposer, E: Evaluator> {
   let budget: Int
   let limit: Double
   let evaluationSeedPrefix: UInt64
-  var proposer: P
-  let evaluator: E
+  var proposer: any Proposer
+  let evaluator: any Evaluator
   var rng: SeededGenerator
 
   var queue: EventQueue<Event>
@@ -171,7 +178,10 @@ private struct Engine<P: Proposer, E: Evaluator> {
   var launching = true
   var notes: [String] = []
 
-  init(simulator: Simulator, proposer: P, evaluator: E) {
+  /// The run's metric for each trial id (NaN when failed or approximated), to avoid hashing names twice.
+  var values: [Double] = []
+
+  init(simulator: Simulator, proposer: any Proposer, evaluator: any Evaluator) {
     spec = simulator.spec
     space = simulator.spec.space
     overhead = simulator.overhead
@@ -187,7 +197,10 @@ private struct Engine<P: Proposer, E: Evaluator> {
     running.reserveCapacity(simulator.spec.workers)
     pending.reserveCapacity(simulator.spec.workers)
     due.reserveCapacity(simulator.spec.workers + 1)
-    if let b = simulator.spec.budget { trials.reserveCapacity(min(b, 1 << 20)) }
+    if let b = simulator.spec.budget {
+      trials.reserveCapacity(min(b, 1 << 20))
+      values.reserveCapacity(min(b, 1 << 20))
+    }
   }
 
   mutating func run() throws -> RunRecord {
@@ -284,9 +297,11 @@ private struct Engine<P: Proposer, E: Evaluator> {
           location: .init(field: "metric"))
       }
       record.metrics = metrics
+      values.append(value)
     case .failure(let reason):
       record.state = .failed
       record.failure = reason
+      values.append(.nan)
     }
     trials.append(record)
     running.append(id)
@@ -304,11 +319,11 @@ private struct Engine<P: Proposer, E: Evaluator> {
       running.remove(at: k)
       pending.remove(at: k)
     }
-    let trial = trials[id]
-    freeWorkers.insert(trial.worker)
+    freeWorkers.insert(trials[id].worker)
     observations += 1
     let result: Observation.Result
-    if trial.state == .completed, let value = trial.metrics[spec.metric] {
+    if trials[id].state == .completed {
+      let value = values[id]
       result = .value(spec.direction.objective(value))
       if let b = best {
         if spec.direction.isBetter(value, than: b) { best = value }
@@ -319,9 +334,9 @@ private struct Engine<P: Proposer, E: Evaluator> {
         launching = false
       }
     } else {
-      result = .failed(trial.failure ?? FailureReason("evaluator"))
+      result = .failed(trials[id].failure ?? FailureReason("evaluator"))
     }
-    try proposer.observe(Observation(trial: id, point: trial.point, result: result))
+    try proposer.observe(Observation(trial: id, point: trials[id].point, result: result))
     recordApproximations(now: now)
   }
 
@@ -338,6 +353,7 @@ private struct Engine<P: Proposer, E: Evaluator> {
         TrialRecord(
           id: trials.count, point: a.point, configuration: space.configuration(for: a.point), state: .approximated,
           metrics: metrics, durations: .zero, worker: -1, start: now, end: now, source: .model, info: a.info))
+      values.append(.nan)
     }
   }
 
