@@ -87,9 +87,15 @@ public enum Figures {
     } else {
       script += "set key \(data.direction == .maximize ? "bottom" : "top") right\n"
     }
-    let values = data.series.flatMap { $0.median + $0.q1 + $0.q3 }.filter(\.isFinite)
-    if let lo = values.min(), let hi = values.max(), lo > 0, hi / lo > 50 {
-      script += "set logscale y 10\nset format y '10^{%L}'\n"
+    let values = (data.series.flatMap { $0.median + $0.q1 + $0.q3 } + data.recorded.flatMap(\.y)).filter(\.isFinite)
+    if let lo = values.min(), let hi = values.max() {
+      let logarithmic = lo > 0 && hi / lo > 50
+      if logarithmic { script += "set logscale y 10\nset format y '10^{%L}'\n" }
+      // Panels share the vertical range, so that heights compare across worker counts.
+      if panels.count > 1 {
+        let (a, b) = logarithmic ? (lo / 1.2, hi * 1.2) : (lo - 0.04 * max(hi - lo, 1e-9), hi + 0.04 * max(hi - lo, 1e-9))
+        script += "set yrange [\(DataFormat.fixed(a, decimals: 10)):\(DataFormat.fixed(b, decimals: 10))]\n"
+      }
     }
     script += "set xrange [0:*]\n"
     script += multiplot(main: main, subtitle: data.subtitle, panelTitles: panels, plots: plots)
@@ -129,12 +135,14 @@ public enum Figures {
       let i = table.blocks - 1
       guard s.hoursMedian.contains(where: \.isFinite) else { neverReached.append(s.label); continue }
       // An unknown quartile (censored) shortens its whisker to the median rather than hiding the point.
-      left.add("\(DataFormat.quoted(file)) index \(i) using 1:2 with linespoints \(line) title \(GnuplotText.literal(s.label))")
+      // Synchronous points sit slightly left of their W, asynchronous ones right, so that both stay visible.
+      let x = sync ? "($1*0.95)" : "($1*1.05)"
+      left.add("\(DataFormat.quoted(file)) index \(i) using \(x):2 with linespoints \(line) title \(GnuplotText.literal(s.label))")
       if s.hoursQ1.contains(where: \.isFinite) || s.hoursQ3.contains(where: \.isFinite) {
-        left.add("'' index \(i) using 1:2:(valid(3) ? $3 : $2):(valid(4) ? $4 : $2) with yerrorbars \(marks) notitle")
+        left.add("'' index \(i) using \(x):2:(valid(3) ? $3 : $2):(valid(4) ? $4 : $2) with yerrorbars \(marks) notitle")
       }
       if s.speedUp.contains(where: \.isFinite) {
-        right.add("\(DataFormat.quoted(file)) index \(i) using 1:5 with linespoints \(line) notitle")
+        right.add("\(DataFormat.quoted(file)) index \(i) using \(x):5 with linespoints \(line) notitle")
       }
     }
     guard !left.isEmpty else {

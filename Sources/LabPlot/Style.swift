@@ -41,9 +41,9 @@ public struct FigureStyle: Sendable, Hashable {
     "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442",
   ]
 
-  /// Fixed colours of the known algorithms, so that an algorithm keeps its colour in every figure.
+  /// Fixed colours of the known algorithms, so that an algorithm keeps its colour in every figure (random, the baseline, in black).
   public static let algorithmColours: [String: String] = [
-    "bo": "#0072B2", "soo": "#D55E00", "bamsoo": "#009E73", "lhs": "#CC79A7", "random": "#E69F00",
+    "bo": "#0072B2", "soo": "#D55E00", "bamsoo": "#009E73", "lhs": "#CC79A7", "random": "#000000",
   ]
 
   /// The colour of the `position`-th category called `label` among `labels`.
