@@ -155,12 +155,12 @@ private enum RunCLI {
     #expect(r.stdout.contains("recorded:     "))
   }
 
-  @Test(arguments: ["bo_bis", "bamsoo_bis", "soo_bis"])
+  @Test(arguments: ["bo_bis", "bamsoo_bis", "bo"])
   func playbackRefusesOrderDependentRunsUnderSeveralWorkersWithAReason(run: String) throws {
     let r = try RunCLI.run(["replay", run, "--workers", "4", "--traces", try RunCLI.traces()])
     #expect(r.status == 1)
     #expect(r.stderr.contains("cannot re-time \(run) under 4 workers"))
-    #expect(r.stderr.contains("would propose other points") || r.stderr.contains("would have proposed other points"))
+    #expect(r.stderr.contains("would have proposed other points"))
   }
 
   @Test func playbackOfAnUnknownRunListsTheRecordedOnes() throws {

@@ -119,8 +119,11 @@ func replayTraceFolder() throws -> URL {
 }
 
 @Suite struct ReplayPlaybackRulesTests {
-  @Test func playbackAllowsLHSAtAnyWidthAndEveryRunSequentially() {
+  @Test func playbackAllowsLHSAndSOOAtAnyWidthAndEveryRunSequentially() {
     #expect(Playback.refusal(run: "lhs_bis", workers: 8) == nil)
+    #expect(Playback.refusal(run: "soo_bis", workers: 8) == nil)
+    #expect(Playback.grouping(ofRun: "soo") == .sooExpansions)
+    #expect(Playback.grouping(ofRun: "lhs_bis") == .independent)
     #expect(Playback.refusal(run: "lhs", workers: 64) == nil)
     for run in ["bo", "bo_bis", "soo", "soo_bis", "bamsoo_bis"] { #expect(Playback.refusal(run: run, workers: 1) == nil) }
   }
@@ -144,5 +147,22 @@ func replayTraceFolder() throws -> URL {
       if seen.count == 1 { #expect(p.info["line"] == "1" && p.info["depth"] == "0") }
     }
     #expect(seen == trials.filter { $0.state == .evaluated }.map(\.base))
+  }
+
+  @Test func sooPlaybackWaitsBetweenExpansionsAndGroupsTheChildrenOfEach() throws {
+    let folder = try replayTraceFolder()
+    let trials = try TraceParser.parse(contentsOf: folder.appendingPathComponent("soo_bis.json")).trials
+    var proposer = RecordedSequenceProposer(run: "soo_bis", trials: trials)
+    // 51 lines in 29 runs of equal (loop, depth): line 1 alone (the root), then lines 2-3 (depth 1 of loop 0).
+    #expect(proposer.groupCount == 29)
+    var rng = SeededGenerator(seed: 0)
+    let root = try #require(try proposer.propose(pending: [], using: &rng))
+    #expect(root.info["line"] == "1")
+    // The root is still pending: the next group must wait.
+    #expect(try proposer.propose(pending: [root.point], using: &rng) == nil)
+    let a = try #require(try proposer.propose(pending: [], using: &rng))
+    let b = try #require(try proposer.propose(pending: [a.point], using: &rng))
+    #expect(a.info["line"] == "2" && b.info["line"] == "3")
+    #expect(try proposer.propose(pending: [a.point, b.point], using: &rng) == nil)
   }
 }

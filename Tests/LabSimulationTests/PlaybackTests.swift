@@ -43,4 +43,32 @@ import Testing
     #expect(five.bestTrial?.id == one.bestTrial?.id)
     #expect(five.utilisation > 0.95)
   }
+
+  @Test(arguments: [ExecutionMode.sync, .async])
+  func sooPlaybackRunsTheChildrenOfEachExpansionTogetherAndKeepsEveryRecordedDecision(mode: ExecutionMode) throws {
+    let (one, recorded) = try Self.playback("soo_bis", workers: 1, mode: .sync)
+    let (four, _) = try Self.playback("soo_bis", workers: 4, mode: mode)
+    // Same points, same recorded metrics, same best; only the order of completion within a group may differ.
+    #expect(four.trials.map(\.point) == one.trials.map(\.point))
+    #expect(four.trials.map(\.metrics) == one.trials.map(\.metrics))
+    #expect(four.bestSoFarByEvaluations().last == one.bestSoFarByEvaluations().last)
+    // Expected makespan: the sum over groups (consecutive equal loop/depth) of the group's longest trial.
+    var expected = 0.0
+    var groupMax = 0.0
+    var previous: String? = nil
+    for t in recorded {
+      let key = "\(t.info("loop")?.description ?? "")/\(t.info("depth")?.description ?? "")"
+      let d = (t.trainingSeconds ?? 0) + (t.evaluationSeconds ?? 0)
+      if key != previous {
+        expected += groupMax
+        groupMax = 0
+      }
+      groupMax = max(groupMax, d)
+      previous = key
+    }
+    expected += groupMax
+    #expect(four.makespan == expected)
+    #expect(four.makespan < 0.6 * one.makespan)
+    #expect(Set(four.trials.map(\.worker)).isSubset(of: [0, 1]))
+  }
 }

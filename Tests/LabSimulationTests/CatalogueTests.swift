@@ -1,0 +1,91 @@
+import Foundation
+import LabCore
+import LabEvaluators
+import LabOptimizers
+import LabSimulation
+import Testing
+
+@Suite struct ProposerCatalogueTests {
+  @Test func everyNamedAlgorithmBuilds() throws {
+    for name in ProposerCatalogue.names {
+      let proposer = try ProposerCatalogue.make(name, space: .llama32_1B, budget: 20)
+      #expect(proposer.name == name)
+    }
+  }
+
+  @Test func anUnknownAlgorithmListsTheValidOnes() throws {
+    let error = try #require(throws: LabError.self) { try ProposerCatalogue.make("cmaes", space: .llama32_1B, budget: 5) }
+    #expect(error.code == .notFound)
+    #expect(error.message == "unknown algorithm 'cmaes'; valid: random, lhs, bo, soo, bamsoo")
+  }
+
+  @Test func anUnknownOptionListsTheAlgorithmsOptions() throws {
+    let error = try #require(throws: LabError.self) {
+      try ProposerCatalogue.make("soo", options: ["arity": "3"], space: .llama32_1B, budget: 5)
+    }
+    #expect(error.message == "soo: unknown option 'arity'; valid: k, inheritance, batching, depth-limit")
+    let bad = try #require(throws: LabError.self) {
+      try ProposerCatalogue.make("soo", options: ["batching": "eager"], space: .llama32_1B, budget: 5)
+    }
+    #expect(bad.message.contains("valid: sequential, sweep, asyncSweep"))
+    let notInt = try #require(throws: LabError.self) {
+      try ProposerCatalogue.make("lhs", options: ["count": "many"], space: .llama32_1B, budget: 5)
+    }
+    #expect(notInt.message == "lhs: option 'count' must be an integer, got 'many'")
+  }
+
+  @Test func lhsDrawsADesignOfTheBudgetUnlessToldOtherwise() throws {
+    var rng = SeededGenerator(seed: 1)
+    for (options, expected) in [([String: String](), 7), (["count": "3"], 3)] {
+      var proposer = try ProposerCatalogue.make("lhs", options: options, space: .llama32_1B, budget: 7)
+      var n = 0
+      while try proposer.propose(pending: [], using: &rng) != nil { n += 1 }
+      #expect(n == expected)
+    }
+  }
+
+  @Test func sooFromTheCatalogueSimulatedOnOneWorkerReplaysTheRecordedRunPointForPoint() throws {
+    let folder = try #require(simulationTraceFolder(), "recorded traces not found")
+    let choice = try EvaluatorCatalogue.make("replay:soo_bis", context: .init(traces: folder))
+    var proposer = try ProposerCatalogue.make("soo", space: choice.space, budget: 50)
+    let spec = RunSpec(
+      algorithm: "soo", evaluator: "replay:soo_bis", space: choice.space, workers: 1, mode: .sync, budget: 50)
+    // The error policy: any point SOO proposes that the recording lacks would throw.
+    let record = try Simulator(spec: spec).run(&proposer, evaluator: choice.evaluator)
+    let recorded = try TraceParser.parse(contentsOf: folder.appendingPathComponent("soo_bis.json")).trials
+    #expect(record.trials.count == 50)
+    #expect(record.trials.map(\.point.base) == recorded.prefix(50).map(\.base))
+    #expect(record.trials.map(\.source) == recorded.prefix(50).map { .replay(run: "soo_bis", line: $0.line) })
+  }
+}
+
+@Suite struct EvaluatorCatalogueTests {
+  @Test func eachKindGivesItsSpaceMetricAndDirection() throws {
+    let folder = try #require(simulationTraceFolder(), "recorded traces not found")
+    let context = EvaluatorCatalogue.Context(traces: folder)
+    let a = try EvaluatorCatalogue.make("replay:lhs", context: context)
+    #expect(a.space == .llama32_3B && a.defaultMetric == MetricName.hellaswagAcc && a.direction == .maximize)
+    let b = try EvaluatorCatalogue.make("replay:bamsoo_bis", context: context)
+    #expect(b.space == .llama32_1B && b.evaluator.name == "replay:bamsoo_bis")
+    let f = try EvaluatorCatalogue.make("function:branin", context: context)
+    #expect(f.direction == .minimize && f.defaultMetric == MetricName.value && f.space.dimension == 2)
+    let c = try EvaluatorCatalogue.make("constant:10", context: context)
+    #expect(c.evaluator.name == "constant:10.0")
+  }
+
+  @Test func unknownNamesListTheValidOnes() throws {
+    let context = EvaluatorCatalogue.Context(traces: try #require(simulationTraceFolder()))
+    let kind = try #require(throws: LabError.self) { try EvaluatorCatalogue.make("oracle:x", context: context) }
+    #expect(kind.message.contains("valid: replay:RUN, surrogate:CAMPAIGN, function:NAME, constant[:SECONDS]"))
+    let run = try #require(throws: LabError.self) { try EvaluatorCatalogue.make("replay:sobol", context: context) }
+    #expect(run.message.contains("valid: bamsoo_bis, bo, bo_bis, lhs, lhs_bis, soo, soo_bis"))
+    let function = try #require(throws: LabError.self) { try EvaluatorCatalogue.make("function:sphere", context: context) }
+    #expect(function.message.contains("branin"))
+    let campaign = try #require(throws: LabError.self) { try EvaluatorCatalogue.make("surrogate:C", context: context) }
+    #expect(campaign.message.contains("valid: A, B"))
+    var nearestLess = context
+    nearestLess.absent = "closest"
+    let policy = try #require(throws: LabError.self) { try EvaluatorCatalogue.make("replay:lhs", context: nearestLess) }
+    #expect(policy.message.contains("valid: error, nearest, surrogate"))
+  }
+}
