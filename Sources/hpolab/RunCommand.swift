@@ -160,7 +160,7 @@ enum RunSummary {
       lines.append("best \(spec.metric): none (no trial completed)")
     }
     lines.append("wall-clock:   \(format(record.makespan / 3600)) simulated hours")
-    lines.append("utilisation:  \(format(100 * record.utilisation))% of \(spec.workers) worker\(spec.workers == 1 ? "" : "s")")
+    lines.append("utilisation:  \(((1000 * record.utilisation).rounded() / 10))% of \(spec.workers) worker\(spec.workers == 1 ? "" : "s")")
     for note in record.notes { lines.append("note:         \(note)") }
     return lines.joined(separator: "\n")
   }

@@ -124,6 +124,23 @@ private enum RunCLI {
     #expect(r.stderr.contains(message), "\(r.stderr)")
   }
 
+  @Test func dbSavesTheRunAndTheSummarySaysUnderWhichID() throws {
+    let db = FileManager.default.temporaryDirectory.appendingPathComponent("hpolab-run-\(UUID().uuidString).sqlite")
+    defer { try? FileManager.default.removeItem(at: db) }
+    let arguments = ["run", "--algorithm", "random", "--evaluator", "function:branin", "--budget", "5", "--db", db.path]
+    let first = try RunCLI.run(arguments)
+    #expect(first.status == 0, "\(first.stderr)")
+    #expect(first.stdout.contains("saved:        run-1 in \(db.path)"))
+    let second = try RunCLI.run(arguments)
+    #expect(second.stdout.contains("saved:        run-2 in \(db.path)"))
+  }
+
+  @Test func aMetricTheEvaluatorDoesNotReportListsTheOnesItDoes() throws {
+    let r = try RunCLI.run(["run", "--algorithm", "random", "--evaluator", "function:branin", "--metric", "hellaswag.acc"])
+    #expect(r.status == 1)
+    #expect(r.stderr.contains("function:branin does not report 'hellaswag.acc'; it reports value"))
+  }
+
   @Test func anAbsentPointUnderTheErrorPolicyFailsTheRunNamingThePoint() throws {
     let r = try RunCLI.run([
       "run", "--algorithm", "random", "--evaluator", "replay:bo_bis", "--budget", "3", "--traces", try RunCLI.traces(),
