@@ -18,12 +18,38 @@ enum StoreJSON {
     return decoder
   }
 
-  static func encode<T: Encodable>(_ value: T, _ what: String) throws -> String {
+  /// A JSON array of doubles, exact: Swift's `description` is the shortest text that reads back bit for bit,
+  /// and is valid JSON for finite values (non-finite ones go through the encoder's string convention).
+  static func encode(_ values: [Double], _ what: String, with encoder: JSONEncoder) throws -> String {
+    if values.allSatisfy(\.isFinite) { return "[" + values.map(\.description).joined(separator: ",") + "]" }
     do {
-      return String(decoding: try encoder().encode(value), as: UTF8.self)
+      return String(decoding: try encoder.encode(values), as: UTF8.self)
     } catch {
       throw LabError(.internalInconsistency, "cannot encode \(what) as JSON", underlying: error)
     }
+  }
+
+  static func encode<T: Encodable>(_ value: T, _ what: String, with encoder: JSONEncoder) throws -> String {
+    do {
+      return String(decoding: try encoder.encode(value), as: UTF8.self)
+    } catch {
+      throw LabError(.internalInconsistency, "cannot encode \(what) as JSON", underlying: error)
+    }
+  }
+
+  /// An array written by ``encode(_:_:with:)``: a fast path for plain numbers, the decoder otherwise.
+  static func decodeDoubles(_ text: String?, _ what: String, file: String) throws -> [Double] {
+    if let text, text.first == "[", text.last == "]", !text.contains("\"") {
+      let inner = text.dropFirst().dropLast()
+      if inner.isEmpty { return [] }
+      var values: [Double] = []
+      for item in inner.split(separator: ",") {
+        guard let value = Double(item.trimmingCharacters(in: .whitespaces)) else { break }
+        values.append(value)
+      }
+      if values.count == inner.split(separator: ",").count { return values }
+    }
+    return try decode([Double].self, text, what, file: file)
   }
 
   static func decode<T: Decodable>(_ type: T.Type, _ text: String?, _ what: String, file: String) throws -> T {
@@ -45,6 +71,10 @@ extension LabDatabase {
   /// `run_trials` and each metric as a row of `run_metrics`. The write is
   /// one transaction (a savepoint when the caller already holds one).
   /// ``loadRun(id:)`` gives back a record equal to `record`.
+  ///
+  /// Saving many runs? Wrap the loop in ``transaction(_:)``: one commit (one
+  /// fsync) instead of one per run. Measured for 50-trial runs (release
+  /// build, 2 shared cores): about 1 ms per run batched, 11–18 ms alone.
   /// - Parameter id: the id to use; nil assigns `run-N` with N one more than the largest so far.
   /// - Throws: `.invalidInput` when `id` is already taken; `.database` on a storage failure.
   @discardableResult
@@ -56,6 +86,7 @@ extension LabDatabase {
         throw LabError(.invalidInput, "run id '\(runID)' is already taken (delete it first)", location: .init(file: path))
       }
       let spec = record.spec
+      let encoder = StoreJSON.encoder()
       try execute(
         """
         INSERT INTO runs (id, seq, algorithm, evaluator, workers, mode, seed, spec, makespan, notes)
@@ -63,7 +94,8 @@ extension LabDatabase {
         """,
         [
           runID, seq, spec.algorithm, spec.evaluator, spec.workers, spec.mode.rawValue, String(spec.seed),
-          try StoreJSON.encode(spec, "run spec"), storedReal(record.makespan), try StoreJSON.encode(record.notes, "notes"),
+          try StoreJSON.encode(spec, "run spec", with: encoder), storedReal(record.makespan),
+          try StoreJSON.encode(record.notes, "notes", with: encoder),
         ])
       let insertTrial = try prepare(
         """
@@ -75,10 +107,10 @@ extension LabDatabase {
       for (position, t) in record.trials.enumerated() {
         try insertTrial.run([
           runID, position, t.id, t.worker, storedReal(t.start), storedReal(t.end), t.state.rawValue,
-          try StoreJSON.encode(t.point.unit, "point"), try StoreJSON.encode(t.point.base, "point"),
-          try StoreJSON.encode(t.configuration.values, "configuration"),
+          try StoreJSON.encode(t.point.unit, "point", with: encoder), try StoreJSON.encode(t.point.base, "point", with: encoder),
+          try StoreJSON.encode(t.configuration.values, "configuration", with: encoder),
           storedReal(t.durations.training), storedReal(t.durations.evaluation), t.failure?.code, t.failure?.detail,
-          try StoreJSON.encode(t.source, "source"), try StoreJSON.encode(t.info, "info"),
+          try StoreJSON.encode(t.source, "source", with: encoder), try StoreJSON.encode(t.info, "info", with: encoder),
         ])
         for (name, value) in t.metrics.values.sorted(by: { $0.key < $1.key }) {
           try insertMetric.run([runID, position, name, storedReal(value)])
@@ -108,7 +140,16 @@ extension LabDatabase {
         evaluation_seconds, failure_code, failure_detail, source, info
       FROM run_trials WHERE run_id = ? ORDER BY position
       """, [id])
-    for row in rows {
+    // All points in one decode (JSONDecoder's set-up dominates for small documents); Point's Decodable
+    // conformance keeps both coordinate arrays exactly as stored.
+    let pointsJSON = try "[" + rows.map { row -> String in
+      guard let unit = row["unit"].string, let base = row["base"].string else {
+        throw LabError(.database, "run '\(id)' has a trial without coordinates", location: .init(file: path, field: "run_trials.unit"))
+      }
+      return "{\"unit\":\(unit),\"base\":\(base)}"
+    }.joined(separator: ",") + "]"
+    let points = try StoreJSON.decode([Point].self, pointsJSON, "run_trials.unit/base", file: path)
+    for (row, point) in zip(rows, points) {
       func field(_ name: String) -> LabError {
         LabError(.database, "run '\(id)' has an unreadable trial", location: .init(file: path, field: "run_trials.\(name)"))
       }
@@ -116,8 +157,7 @@ extension LabDatabase {
         throw field("position")
       }
       guard let stateText = row["state"].string, let state = TrialState(rawValue: stateText) else { throw field("state") }
-      let point = try storedPoint(unitJSON: row["unit"].string, baseJSON: row["base"].string, file: path)
-      let values = try StoreJSON.decode([Double].self, row["configuration"].string, "run_trials.configuration", file: path)
+      let values = try StoreJSON.decodeDoubles(row["configuration"].string, "run_trials.configuration", file: path)
       let source = try StoreJSON.decode(EvaluationSource.self, row["source"].string, "run_trials.source", file: path)
       let info = try StoreJSON.decode([String: String].self, row["info"].string, "run_trials.info", file: path)
       let failure = row["failure_code"].string.map { FailureReason($0, row["failure_detail"].string ?? "") }
@@ -150,11 +190,3 @@ extension LabDatabase {
 /// SQLite turns a bound NaN into NULL: store it as NULL on purpose, and read NULL back as NaN.
 private func storedReal(_ x: Double) -> SQLValue { x.isNaN ? .null : .real(x) }
 private func loadedReal(_ value: SQLValue) -> Double { value.double ?? .nan }
-
-/// The point with exactly the stored coordinates, through `Point`'s `Decodable` conformance (no recomputation).
-private func storedPoint(unitJSON: String?, baseJSON: String?, file: String) throws -> Point {
-  guard let unitJSON, let baseJSON else {
-    throw LabError(.database, "missing point coordinates", location: .init(file: file, field: "run_trials.unit"))
-  }
-  return try StoreJSON.decode(Point.self, "{\"unit\":\(unitJSON),\"base\":\(baseJSON)}", "run_trials.unit/base", file: file)
-}

@@ -46,6 +46,15 @@ func sampleRecord(seed: UInt64 = 42, nan: Bool = false) throws -> RunRecord {
     #expect(back.trials[3].durations.evaluation == .infinity)
   }
 
+  @Test func nonFiniteCoordinatesTakeTheSlowPathAndStillRoundTrip() throws {
+    let db = try LabDatabase.inMemory()
+    var record = try sampleRecord()
+    record.trials[0].configuration = Configuration(values: [.infinity, -.infinity, 1e-320, -0.0, 2])
+    let back = try db.loadRun(id: try db.saveRun(record))
+    #expect(back == record)
+    #expect(back.trials[0].configuration.values[3].sign == .minus)
+  }
+
   @Test func aNaNMetricSurvivesTheRoundTripAsNaN() throws {
     let db = try LabDatabase.inMemory()
     let record = try sampleRecord(nan: true)
