@@ -58,7 +58,17 @@ public struct Cholesky: Sendable, Hashable {
   public static func factorInPlace(
     _ storage: inout [Double], order n: Int, tries: Int = 5, jitterBase: Double = 1e-9
   ) throws -> Double {
+    var scratch = [Double](repeating: 0, count: tries > 1 ? n : 0)
+    return try factorInPlace(&storage, order: n, tries: tries, jitterBase: jitterBase, diagonalScratch: &scratch)
+  }
+
+  /// As ``factorInPlace(_:order:tries:jitterBase:)``, keeping the diagonal for retries in `diagonalScratch`
+  /// (at least n values when `tries > 1`), so that nothing is allocated.
+  public static func factorInPlace(
+    _ storage: inout [Double], order n: Int, tries: Int, jitterBase: Double, diagonalScratch diagonal: inout [Double]
+  ) throws -> Double {
     precondition(storage.count >= n * n, "Cholesky.factorInPlace: storage holds \(storage.count) values, need \(n * n)")
+    precondition(tries <= 1 || diagonal.count >= n, "Cholesky.factorInPlace: diagonal scratch holds \(diagonal.count) values, need \(n)")
     configureBLAS()
     if n == 0 { return 0 }
     var meanDiagonal = 0.0
@@ -68,22 +78,18 @@ public struct Cholesky: Sendable, Hashable {
       throw LabError(.invalidInput, "Cholesky: the matrix of order \(n) has a non-finite diagonal (mean \(meanDiagonal))")
     }
     let scale = meanDiagonal > 0 ? meanDiagonal : 1
-    // The diagonal is overwritten by a failed try; keep it only when a retry happens.
-    var diagonal: [Double]? = nil
+    let attempts = max(tries, 1)
+    if attempts > 1 { for i in 0..<n { diagonal[i] = storage[i + i * n] } }
     var jitter = 0.0
     var lastInfo: Int32 = 0
-    for attempt in 0..<max(tries, 1) {
+    for attempt in 0..<attempts {
       if attempt > 0 {
-        if diagonal == nil { return try failure(n: n, info: lastInfo, jitter: 0, tries: tries) }
+        // Restore the lower triangle from the untouched upper one and the saved diagonal, plus jitter.
         jitter = jitterBase * scale * pow10(attempt - 1)
         for j in 0..<n {
           for i in (j + 1)..<n { storage[i + j * n] = storage[j + i * n] }
-          storage[j + j * n] = (diagonal?[j] ?? 0) + jitter
+          storage[j + j * n] = diagonal[j] + jitter
         }
-      } else if tries > 1 {
-        var d = [Double](repeating: 0, count: n)
-        for i in 0..<n { d[i] = storage[i + i * n] }
-        diagonal = d
       }
       var info: Int32 = 0
       var uplo = CChar(UInt8(ascii: "L"))
@@ -95,7 +101,7 @@ public struct Cholesky: Sendable, Hashable {
       if info == 0 { return jitter }
       lastInfo = info
     }
-    return try failure(n: n, info: lastInfo, jitter: jitter, tries: tries)
+    return try failure(n: n, info: lastInfo, jitter: jitter, tries: attempts)
   }
 
   private static func failure(n: Int, info: Int32, jitter: Double, tries: Int) throws -> Double {

@@ -566,6 +566,7 @@ internal struct LikelihoodWorkspace: Sendable {
   var matrix: [Double]
   var alpha: [Double]
   var ones: [Double]
+  var diagonal: [Double]
   var lambda: [Double]
   var gradientFull: [Double]
 
@@ -591,6 +592,7 @@ internal struct LikelihoodWorkspace: Sendable {
     matrix = [Double](repeating: 0, count: n * n)
     alpha = [Double](repeating: 0, count: n)
     ones = alpha
+    diagonal = alpha
     lambda = [Double](repeating: 0, count: d)
     gradientFull = [Double](repeating: 0, count: d + 2)
   }
@@ -616,12 +618,11 @@ internal struct LikelihoodWorkspace: Sendable {
 
   /// −(log p(ỹ|θ) + log prior(θ)) and its gradient with respect to θ; +∞ when K cannot be factored.
   mutating func objective(raw: [Double], layout: RawLayout, options: GPOptions, gradient: inout [Double]) -> Double {
-    let h = layout.hyperparameters(from: raw)
-    for l in 0..<d { lambda[l] = h.inverseSquaredLengthScales[l] }
-    let s = h.outputScale
-    let noise = h.noise
+    for l in 0..<d { lambda[l] = exp(raw[layout.lengthCount == d ? l : 0]) }
+    let s = exp(raw[layout.lengthCount])
+    let noise = layout.fitsNoise ? exp(raw[layout.lengthCount + 1]) + layout.minimumNoise : (layout.fixedNoise ?? layout.minimumNoise)
     buildKernel(lambda: lambda, s: s, noise: noise, kernel: options.kernel)
-    guard let _ = try? Cholesky.factorInPlace(&matrix, order: n, tries: 3) else {
+    guard let _ = try? Cholesky.factorInPlace(&matrix, order: n, tries: 3, jitterBase: 1e-9, diagonalScratch: &diagonal) else {
       for i in 0..<gradient.count { gradient[i] = 0 }
       return .infinity
     }
