@@ -81,6 +81,9 @@ public struct Simulator: Sendable {
   /// Whether every proposed point is checked to lie in the unit cube (default: in debug builds only).
   public var checksPoints: Bool
 
+  /// The most trials a run without a budget may start: a guard against an hours limit that zero-length trials never reach.
+  public static let unbudgetedTrialLimit = 10_000_000
+
   /// Whether points are checked by default: `true` in debug builds, `false` in release builds.
   public static var checksPointsByDefault: Bool {
     #if DEBUG
@@ -244,6 +247,12 @@ private struct Engine {
     guard started < budget else {
       launching = false
       return false
+    }
+    if started >= Simulator.unbudgetedTrialLimit {
+      throw LabError(
+        .invalidInput,
+        "a run without a budget started \(started) trials before reaching its hours limit (trials that take no time?); give it a budget",
+        location: .init(field: "budget"))
     }
     let ask = max(now, proposerReadyAt)
     var start = ask + overhead.seconds(afterObservations: observations)

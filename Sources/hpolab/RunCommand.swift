@@ -37,8 +37,8 @@ struct RunCommand: ParsableCommand {
   @Option(name: .long, help: "sync (batches of up to W) or async (a freed worker asks at once).")
   var mode: String = "async"
 
-  @Option(name: .long, help: "Real evaluations allowed.")
-  var budget: Int = 50
+  @Option(name: .long, help: "Real evaluations allowed (default: 50, or no limit when --hours is given).")
+  var budget: Int?
 
   @Option(name: .long, help: "Simulated hours after which no trial starts (running ones finish).")
   var hours: Double?
@@ -72,7 +72,7 @@ struct RunCommand: ParsableCommand {
       throw ValidationError("--mode must be sync or async, got '\(mode)'")
     }
     guard workers >= 1 else { throw ValidationError("--workers must be at least 1, got \(workers)") }
-    guard budget >= 1 else { throw ValidationError("--budget must be at least 1, got \(budget)") }
+    if let budget, budget < 1 { throw ValidationError("--budget must be at least 1, got \(budget)") }
     if let hours, !(hours.isFinite && hours >= 0) {
       throw ValidationError("--hours must be a non-negative number, got \(hours)")
     }
@@ -119,6 +119,7 @@ struct RunCommand: ParsableCommand {
           "\(choice.evaluator.name) does not report '\(metric)'; it reports \(choice.evaluator.metricNames.joined(separator: ", "))",
           location: .init(field: "metric"))
       }
+      let budget = self.budget ?? (hours == nil ? 50 : nil)
       let options = algorithmOptions()
       var proposer = try ProposerCatalogue.make(algorithm, options: options, space: choice.space, budget: budget)
       let spec = RunSpec(

@@ -95,6 +95,16 @@ private enum RunCLI {
     #expect(Set(record.trials.map(\.worker)) == [0, 1, 2])
   }
 
+  @Test func anHoursLimitWithoutABudgetStartsTrialsUntilTheLimit() throws {
+    // One-minute trials on one worker for one simulated hour: starts at 0, 1, …, 59 minutes.
+    let r = try RunCLI.run(["run", "--algorithm", "random", "--evaluator", "function:branin", "--hours", "1", "--json"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let record = try JSONDecoder().decode(RunRecord.self, from: Data(r.stdout.utf8))
+    #expect(record.spec.budget == nil)
+    #expect(record.trials.count == 60)
+    #expect(record.makespan == 3600)
+  }
+
   @Test func unknownNamesListTheValidOnes() throws {
     let algorithm = try RunCLI.run(["run", "--algorithm", "cmaes", "--evaluator", "function:branin"])
     #expect(algorithm.status != 0)

@@ -76,6 +76,13 @@ import Testing
     #expect(record.notes.isEmpty)
   }
 
+  @Test func aSyncBatchsProposalsAreComputedBackToBack() throws {
+    let sim = try Simulator(spec: lineSpec(workers: 2, mode: .sync, budget: 4), overhead: .constant(seconds: 10))
+    let record = try sim.run(CountingProposer(), evaluator: ScriptedEvaluator(durations: [100]))
+    // Batch 1 asked at 0: starts 10 and 20, ends 110 and 120; batch 2 asked at 120: starts 130 and 140.
+    #expect(table(record) == [[0, 10, 110], [1, 20, 120], [0, 130, 230], [1, 140, 240]])
+  }
+
   @Test func cubicOverheadGrowsWithTheNumberOfObservations() throws {
     var proposer = CountingProposer()
     let sim = try Simulator(spec: lineSpec(workers: 1, mode: .sync, budget: 3), overhead: .cubic(a: 1, b: 2))
