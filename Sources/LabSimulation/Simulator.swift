@@ -248,7 +248,7 @@ private struct Engine {
       launching = false
       return false
     }
-    if started >= Simulator.unbudgetedTrialLimit {
+    if spec.budget == nil && started >= Simulator.unbudgetedTrialLimit {
       throw LabError(
         .invalidInput,
         "a run without a budget started \(started) trials before reaching its hours limit (trials that take no time?); give it a budget",
