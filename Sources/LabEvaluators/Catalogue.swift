@@ -2,7 +2,7 @@ import Foundation
 import LabCore
 
 /// An evaluator chosen by name, with what a run needs to know about it: the space it answers over and its default metric.
-public struct EvaluatorChoice {
+public struct EvaluatorChoice: Sendable {
   /// The evaluator.
   public var evaluator: any Evaluator
   /// The search space the evaluator's configurations live in (a campaign's, or a test function's box).
