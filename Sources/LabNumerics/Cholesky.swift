@@ -186,6 +186,12 @@ public struct Cholesky: Sendable, Hashable {
 
   /// Replaces a factor (lower triangle) by the full symmetric inverse (LAPACK `dpotri`, then mirrored).
   public static func invertInPlace(_ a: inout [Double], order n: Int) {
+    invertLowerInPlace(&a, order: n)
+    for j in 0..<n { for i in (j + 1)..<n { a[j + i * n] = a[i + j * n] } }
+  }
+
+  /// Replaces a factor (lower triangle) by the lower triangle of the inverse (LAPACK `dpotri`); the strict upper triangle is left as it was.
+  public static func invertLowerInPlace(_ a: inout [Double], order n: Int) {
     if n == 0 { return }
     var info: Int32 = 0
     var uplo = CChar(UInt8(ascii: "L"))
@@ -194,7 +200,6 @@ public struct Cholesky: Sendable, Hashable {
     a.withUnsafeMutableBufferPointer { p in
       dpotri_(&uplo, &order, p.baseAddress, &lda, &info)
     }
-    for j in 0..<n { for i in (j + 1)..<n { a[j + i * n] = a[i + j * n] } }
   }
 }
 

@@ -135,9 +135,9 @@ public struct LogExpectedImprovement: Sendable {
 /// Settings of ``AcquisitionOptimizer``, after BoTorch's `optimize_acqf`.
 public struct AcquisitionOptions: Sendable, Hashable, Codable {
   /// Uniform random points scored before the local searches (BoTorch's `raw_samples`; the recorded runs used 20).
-  public var rawSamples: Int = 512
+  public var rawSamples: Int = 256
   /// Local searches: from the best raw sample and from raw samples drawn with weights exp(a − a_max) (BoTorch's `num_restarts`).
-  public var restarts: Int = 10
+  public var restarts: Int = 5
   /// Iteration limit of each local search.
   public var maxIterations: Int = 100
   /// Projected-gradient tolerance of each local search (LogEI units per unit-cube width).

@@ -650,7 +650,7 @@ internal struct LikelihoodWorkspace: Sendable {
       for i in 0..<n { quad += y[i] * alpha[i] }
     }
     let logLik = -0.5 * quad - logDet - 0.5 * Double(n) * log(2 * Double.pi)
-    Cholesky.invertInPlace(&matrix, order: n)  // matrix = K⁻¹ (full)
+    Cholesky.invertLowerInPlace(&matrix, order: n)  // lower triangle of matrix = K⁻¹
 
     // Gradient of log p: ½ Σ_ij W_ij ∂K_ij/∂θ with W = ααᵀ − K⁻¹.
     for i in 0..<gradientFull.count { gradientFull[i] = 0 }
@@ -659,7 +659,7 @@ internal struct LikelihoodWorkspace: Sendable {
     var p = 0
     for j in 0..<n {
       for i in 0..<j {
-        let w = alpha[i] * alpha[j] - matrix[i + j * n]
+        let w = alpha[i] * alpha[j] - matrix[j + i * n]  // (K⁻¹)_ji from the lower triangle
         let wd = w * pairProfileDerivative[p]
         for l in 0..<d { gradientFull[l] += wd * pairDiff2[p * d + l] }
         gScale += w * pairKernel[p]  // off-diagonal part of ∂/∂log s (pairs counted once = ½·2)
