@@ -15,6 +15,14 @@ public struct TimelineEntry: Sendable, Hashable, Codable {
   public var start: Double
   public var end: Double
   public var state: TrialState
+
+  public init(trial: TrialID, worker: Int, start: Double, end: Double, state: TrialState) {
+    self.trial = trial
+    self.worker = worker
+    self.start = start
+    self.end = end
+    self.state = state
+  }
 }
 
 /// Timeline helpers over a finished run: who ran what when, best-so-far against evaluations and hours, utilisation.

@@ -22,6 +22,10 @@ import Testing
     #expect(table(record) == expected)
     #expect(proposer.observed == [1, 0, 3, 5, 2, 4, 6])
     #expect(record.makespan == 12)
+    #expect(record.timeline[3] == TimelineEntry(trial: 3, worker: 1, start: 3, end: 5, state: .completed))
+    // Values are the trial ids; completions in time order 1, 0, 3, 5, 2, 4, 6 give these best-so-far steps.
+    #expect(record.bestSoFarByEvaluations() == [1, 1, 3, 5, 5, 5, 6])
+    #expect(record.bestSoFarByHours().map(\.hours) == [3, 5, 5, 6, 8, 9, 12].map { $0 / 3600 })
     // Busy: w0 5+4, w1 3+2+1+6, w2 8 → 29 of 3·12.
     #expect(record.busySeconds == [9, 12, 8])
     #expect(abs(record.utilisation - 29.0 / 36.0) < 1e-15)
