@@ -137,6 +137,13 @@ import Testing
     #expect(proposer.proposed == 4)
   }
 
+  @Test func inSyncModeTheTargetEndsTheRunAfterTheBatchThatReachedIt() throws {
+    // Batch 1: trials 0 (0.1, 5 s) and 1 (0.9, 1 s); 1 reaches the target, 0 still finishes; no batch 2.
+    let record = try Simulator(spec: lineSpec(workers: 2, mode: .sync, budget: 10, target: 0.9))
+      .run(CountingProposer(), evaluator: ScriptedEvaluator(durations: [5, 1], values: [0.1, 0.9, 0.95]))
+    #expect(table(record) == [[0, 0, 5], [1, 0, 1]])
+  }
+
   @Test func aMinimisedTargetIsReachedFromAbove() throws {
     var spec = lineSpec(workers: 1, mode: .async, budget: 50, target: 0.2)
     spec.direction = .minimize
