@@ -104,3 +104,30 @@ clean:
 .PHONY: validate-live
 validate-live: deps
 	scripts/live/validate.sh
+
+## bench: release benchmarks (BO step, BaMSOO, engine, surrogate, BO study, the two shipped studies)
+## written to bench/results/bench.{json,md} (git-ignored). Never part of test/CI.
+.PHONY: bench bench-peers
+BENCH := $(BUILD_DIR)/release/hpolab-bench
+bench: deps traces
+	$(SWIFT) build --scratch-path $(BUILD_DIR) -c release --product hpolab-bench
+	$(BENCH)
+
+## bench-peers: the same problems with BoTorch and Optuna in a throw-away virtual environment
+## outside the repository ($(PEERS_VENV)), then hpolab vs peers side by side (bench/results/peers.md).
+PEERS_VENV ?= $(HOME)/.cache/hpolab/venv-peers
+TORCH_WHEEL := $(firstword $(wildcard /opt/wheels/torch-*+cpu-*.whl))
+bench-peers: deps traces
+	$(SWIFT) build --scratch-path $(BUILD_DIR) -c release --product hpolab-bench
+	@if [ ! -x "$(PEERS_VENV)/bin/python" ]; then \
+	  python3 -m venv "$(PEERS_VENV)"; \
+	  if [ -n "$(TORCH_WHEEL)" ]; then "$(PEERS_VENV)/bin/pip" install -q "$(TORCH_WHEEL)"; \
+	  else echo "no local CPU torch wheel in /opt/wheels: pip will fetch torch from PyPI (several GB with CUDA)"; \
+	       "$(PEERS_VENV)/bin/pip" install -q torch==2.13.0; fi; \
+	  "$(PEERS_VENV)/bin/pip" install -q -r bench/peers/requirements.txt; \
+	fi
+	mkdir -p bench/results
+	$(BENCH) designs bench/results/designs.json
+	$(BENCH) bo-step bo-study --out=bench/results/ours-for-peers.json
+	cd bench/peers && "$(PEERS_VENV)/bin/python" peers.py --designs ../results/designs.json --out ../results/peers.json
+	"$(PEERS_VENV)/bin/python" bench/peers/compare.py bench/results/ours-for-peers.json bench/results/peers.json bench/results/peers.md

@@ -279,7 +279,7 @@ func studyChild(file: String, db: String) throws {
 }
 
 /// GP fits performed so far in this process, when the optimisers count them.
-func gpFitCount() -> Int? { nil }
+func gpFitCount() -> Int? { GaussianProcess.fitCount }
 
 // MARK: - Machine
 
@@ -362,6 +362,7 @@ func main() throws {
     return
   }
   let only = Set(args.filter { !$0.hasPrefix("-") })
+  let out = args.first { $0.hasPrefix("--out=") }.map { String($0.dropFirst("--out=".count)) } ?? "bench/results/bench.json"
   func wanted(_ name: String) -> Bool { only.isEmpty || only.contains(name) }
   let traces = EvaluatorCatalogue.Context.defaultTraces()
   var report = Report(machine: machine())
@@ -395,13 +396,13 @@ func main() throws {
       report.studies.append(try studyInChild(file: file))
     }
   }
-  let folder = URL(fileURLWithPath: "bench/results")
-  try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+  let jsonURL = URL(fileURLWithPath: out)
+  try FileManager.default.createDirectory(at: jsonURL.deletingLastPathComponent(), withIntermediateDirectories: true)
   let encoder = JSONEncoder()
   encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-  try encoder.encode(report).write(to: folder.appendingPathComponent("bench.json"))
+  try encoder.encode(report).write(to: jsonURL)
   let md = markdown(report)
-  try Data(md.utf8).write(to: folder.appendingPathComponent("bench.md"))
+  try Data(md.utf8).write(to: jsonURL.deletingPathExtension().appendingPathExtension("md"))
   print(md)
 }
 

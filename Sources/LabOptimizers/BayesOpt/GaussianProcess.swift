@@ -218,6 +218,7 @@ public struct GaussianProcess: Sendable {
     using rng: inout SeededGenerator
   ) throws -> GaussianProcess {
     let d = try validate(x: x, y: y)
+    countFit()
     let (mean, scale) = standardisation(of: y)
     var flat = [Double]()
     flat.reserveCapacity(x.count * d)
