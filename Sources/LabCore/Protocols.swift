@@ -25,10 +25,19 @@ public protocol Proposer {
 
   /// Leaves scored by the model rather than evaluated since the last call (BaMSOO); empty by default.
   mutating func takeApproximations() -> [Approximation]
+
+  /// Whether the proposer enforces the evaluation budget itself and may overshoot it (false by default).
+  ///
+  /// SOO and BaMSOO as recorded check the budget only when a sweep starts, so
+  /// `soo_bis.json` has 51 evaluations for a budget of 50. When this is true the
+  /// simulator lets the proposer stop by itself (returning `nil`) and keeps only
+  /// a safety cap of twice the budget plus 64.
+  var ownsBudget: Bool { get }
 }
 
 extension Proposer {
   public mutating func takeApproximations() -> [Approximation] { [] }
+  public var ownsBudget: Bool { false }
 }
 
 /// Says what evaluating a configuration yields and how long it would take.

@@ -46,7 +46,9 @@ import Darwin
 /// are told in that order, then free workers ask (lowest worker id first).
 ///
 /// ## Stopping rules
-/// - **budget**: at most `spec.budget` real evaluations are started.
+/// - **budget**: at most `spec.budget` real evaluations are started — unless the proposer
+///   ``Proposer/ownsBudget`` (SOO and BaMSOO as recorded, which check it only when a sweep
+///   starts and may overshoot); then it stops itself, under a safety cap of 2·budget + 64.
 /// - **hours**: no trial starts at or after `spec.hours` simulated hours;
 ///   trials already running *finish* and are recorded with their real end
 ///   (use ``RunRecord/best(atHours:)`` to read the best value at the limit).
@@ -189,7 +191,8 @@ private struct Engine {
     space = simulator.spec.space
     overhead = simulator.overhead
     checksPoints = simulator.checksPoints
-    budget = simulator.spec.budget ?? Int.max
+    // A proposer that owns its budget (SOO, BaMSOO as recorded) stops itself; keep a safety cap only.
+    budget = simulator.spec.budget.map { proposer.ownsBudget ? $0 * 2 + 64 : $0 } ?? Int.max
     limit = simulator.spec.hours.map { $0 * 3600 } ?? .infinity
     evaluationSeedPrefix = EvaluationStreams.prefix(seed: simulator.spec.seed)
     self.proposer = proposer

@@ -53,9 +53,18 @@ import Testing
     // The error policy: any point SOO proposes that the recording lacks would throw.
     let record = try Simulator(spec: spec).run(&proposer, evaluator: choice.evaluator)
     let recorded = try TraceParser.parse(contentsOf: folder.appendingPathComponent("soo_bis.json")).trials
-    #expect(record.trials.count == 50)
-    #expect(record.trials.map(\.point.base) == recorded.prefix(50).map(\.base))
-    #expect(record.trials.map(\.source) == recorded.prefix(50).map { .replay(run: "soo_bis", line: $0.line) })
+    // SOO checks the budget only when a sweep starts: all 51 recorded evaluations, in order.
+    #expect(recorded.count == 51)
+    #expect(record.trials.count == 51)
+    #expect(record.trials.map(\.point.base) == recorded.map(\.base))
+    #expect(record.trials.map(\.source) == recorded.map { .replay(run: "soo_bis", line: $0.line) })
+    // And therefore the recorded best-so-far curve, to the last digit.
+    var best = -Double.infinity
+    let recordedCurve = recorded.map { t -> Double in
+      best = max(best, t.metrics[MetricName.hellaswagAcc] ?? -.infinity)
+      return best
+    }
+    #expect(record.bestSoFar().map(\.best) == recordedCurve)
   }
 }
 

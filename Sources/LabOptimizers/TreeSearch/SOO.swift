@@ -24,6 +24,8 @@ import LabCore
 public struct SOO: Proposer {
   private var engine: TreeSearchEngine<NoModel>
   public var name: String { "soo" }
+  /// True when a budget is set: the budget is checked only when a sweep starts, as recorded (see ``Proposer/ownsBudget``).
+  public var ownsBudget: Bool { options.budget != nil }
 
   /// - Throws: ``LabError`` `.invalidInput` for K < 2 or a budget below 1.
   public init(space: SearchSpace, options: TreeSearchOptions = TreeSearchOptions()) throws {
