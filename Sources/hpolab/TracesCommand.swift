@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LabCore
+import LabLive
 import LabStore
 
 /// `hpolab traces`: Import, list and export the recorded A100 traces.
@@ -130,9 +131,15 @@ struct TracesListCommand: ParsableCommand {
 struct TracesExportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "export",
-    abstract: "Write a recorded run as JSON lines to standard output (identical to the imported file).")
+    abstract: "Write a recorded run as JSON lines to standard output (identical to the imported file).",
+    discussion: """
+      RUN is a recorded run (see 'hpolab traces list') or the id of a stored run, e.g. a live run: \
+      its evaluated trials are written in the recorded format, so that it can be imported, replayed \
+      and used to refit a surrogate (failed and interrupted trials have no score and are left out; \
+      their count goes to standard error).
+      """)
 
-  @Argument(help: ArgumentHelp("The recorded run, e.g. soo_bis (see 'hpolab traces list').", valueName: "run"))
+  @Argument(help: ArgumentHelp("The recorded run, e.g. soo_bis, or a stored run id.", valueName: "run"))
   var runName: String
 
   @OptionGroup var database: DatabaseOptions
@@ -140,6 +147,18 @@ struct TracesExportCommand: ParsableCommand {
   func run() throws {
     try runReportingErrors {
       let db = try LabDatabase(path: database.db, mode: .readOnly)
+      if try !db.recordedRunNames().contains(runName), try db.runIDs().contains(runName) {
+        let record = try db.loadRun(id: runName)
+        guard record.trials.contains(where: { $0.info["live.opening_time"] != nil }) else {
+          throw LabError(
+            .unsupported,
+            "run '\(runName)' is a simulated run: only recorded runs and live runs export as traces (use 'hpolab run --json' for simulated runs)")
+        }
+        let (lines, skipped) = LiveTraceExport.lines(for: record)
+        FileHandle.standardOutput.write(Data(lines.map { $0 + "\n" }.joined().utf8))
+        if skipped > 0 { printError("\(skipped) trial(s) without a score (failed or interrupted) left out") }
+        return
+      }
       FileHandle.standardOutput.write(Data(try db.exportTrace(run: runName).utf8))
     }
   }

@@ -53,6 +53,9 @@ struct LiveCLITests {
     let parsed = try TraceParser.parse(data: Data(export.stdout.utf8), run: "demo_bis", file: "demo_bis.json")
     #expect(parsed.trials.count == 3 && parsed.bad.isEmpty)
     #expect(parsed.trials.allSatisfy { $0.metrics[MetricName.mmluAcc] == 0.25 && ($0.trainingSeconds ?? -1) >= 0 })
+    // `traces export` knows live runs too, and writes the same lines.
+    let traces = try runHpolab(["traces", "export", "demo", "--db", folder.appendingPathComponent("lab.sqlite").path])
+    #expect(traces.status == 0 && traces.stdout == export.stdout, "\(traces)")
   }
 
   @Test("SIGINT stops launching, records running trials as interrupted, exits 130; the same command resumes")
