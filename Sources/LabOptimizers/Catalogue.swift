@@ -44,12 +44,21 @@ public enum ProposerCatalogue {
   /// The proposer called `name` over `space`, configured by `options`.
   /// - Parameters:
   ///   - budget: the run's evaluation budget, which some algorithms size themselves by (LHS's design, SOO's sweeps).
+  ///   - workers: the number of workers the proposer will feed; with more than one, SOO and BaMSOO
+  ///     default to `batching = sweep` (sync) or `asyncSweep` (async) instead of the recorded
+  ///     one-expansion-at-a-time, which would leave all but two workers idle.
+  ///   - mode: how the workers are driven.
   /// - Throws: `.notFound` for an unknown name (listing the valid ones); `.invalidInput` for an unknown
   ///   option key (listing the valid keys) or a bad option value; what the algorithm's initialiser
   ///   throws for values out of range (e.g. K < 2, η outside (0, 1]).
-  public static func make(_ name: String, options: [String: String] = [:], space: SearchSpace, budget: Int?) throws
-    -> any Proposer
-  {
+  public static func make(
+    _ name: String, options given: [String: String] = [:], space: SearchSpace, budget: Int?, workers: Int = 1,
+    mode: ExecutionMode = .sync
+  ) throws -> any Proposer {
+    var options = given
+    if (name == "soo" || name == "bamsoo") && workers > 1 && options["batching"] == nil {
+      options["batching"] = mode == .sync ? "sweep" : "asyncSweep"
+    }
     guard let valid = optionNames[name] else { throw unknown(name) }
     for key in options.keys.sorted() where !valid.contains(key) {
       throw LabError(

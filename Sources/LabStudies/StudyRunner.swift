@@ -104,7 +104,8 @@ public struct StudyRunner: Sendable {
     }
     let runSpec = spec.runSpec(cell, space: evaluator.space, metric: evaluator.metric, direction: evaluator.direction)
     var proposer = try ProposerCatalogue.make(
-      cell.algorithm.name, options: cell.algorithm.options, space: runSpec.space, budget: runSpec.budget)
+      cell.algorithm.name, options: cell.algorithm.options, space: runSpec.space, budget: runSpec.budget,
+      workers: runSpec.workers, mode: runSpec.mode)
     return try Simulator(spec: runSpec, overhead: overhead).run(&proposer, evaluator: evaluator.evaluator)
   }
 

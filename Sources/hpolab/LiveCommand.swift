@@ -241,7 +241,8 @@ struct LiveStartCommand: ParsableCommand {
   /// Prints, for the first min(W, budget) proposals, the exact argument arrays of both steps as JSON arrays.
   func printDryRun(_ plan: LivePlan) throws {
     var proposer = try ProposerCatalogue.make(
-      plan.spec.algorithm, options: plan.spec.options, space: plan.spec.space, budget: plan.spec.budget)
+      plan.spec.algorithm, options: plan.spec.options, space: plan.spec.space, budget: plan.spec.budget,
+      workers: plan.spec.workers, mode: .async)
     let evaluator = try plan.evaluator()
     var rng = SeededGenerator.stream(plan.spec.seed, StreamPurpose.proposer.rawValue)
     var pending: [Point] = []
@@ -354,7 +355,8 @@ struct LiveSession {
     defer { signals.cancel() }
 
     var proposer = try ProposerCatalogue.make(
-      plan.spec.algorithm, options: plan.spec.options, space: plan.spec.space, budget: plan.spec.budget)
+      plan.spec.algorithm, options: plan.spec.options, space: plan.spec.space, budget: plan.spec.budget,
+      workers: plan.spec.workers, mode: .async)
     let runner = try LiveRunner(spec: plan.spec, slots: plan.slots)
     let record = try await runner.run(
       proposer: &proposer, evaluator: try plan.evaluator(), previous: previous, stop: stop

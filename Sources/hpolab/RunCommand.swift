@@ -94,15 +94,12 @@ struct RunCommand: ParsableCommand {
     }
   }
 
-  /// The algorithm options as a dictionary, with SOO/BaMSOO's batching chosen for W > 1 when not given.
+  /// The algorithm options as a dictionary (the catalogue picks SOO/BaMSOO's batching for W > 1 when not given).
   func algorithmOptions() -> [String: String] {
     var result: [String: String] = [:]
     for option in options {
       let parts = option.split(separator: "=", maxSplits: 1).map(String.init)
       result[parts[0]] = parts.count > 1 ? parts[1] : ""
-    }
-    if (algorithm == "soo" || algorithm == "bamsoo") && workers > 1 && result["batching"] == nil {
-      result["batching"] = mode == "sync" ? "sweep" : "asyncSweep"
     }
     return result
   }
@@ -121,7 +118,9 @@ struct RunCommand: ParsableCommand {
       }
       let budget = self.budget ?? (hours == nil ? 50 : nil)
       let options = algorithmOptions()
-      var proposer = try ProposerCatalogue.make(algorithm, options: options, space: choice.space, budget: budget)
+      var proposer = try ProposerCatalogue.make(
+        algorithm, options: options, space: choice.space, budget: budget, workers: workers,
+        mode: ExecutionMode(rawValue: mode) ?? .async)
       let spec = RunSpec(
         algorithm: algorithm, options: options, evaluator: evaluator, space: choice.space, workers: workers,
         mode: ExecutionMode(rawValue: mode) ?? .async,
