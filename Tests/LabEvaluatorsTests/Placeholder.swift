@@ -1,1 +1,0 @@
-// LabEvaluatorsTests: tests arrive with the module.
