@@ -23,7 +23,7 @@ for problem, by_peer in peers["regret"].items():
     cells = [f"{by_peer[p]['median']:.3g}" if p in by_peer else "-" for p in names]
     best = min(by_peer[p]["median"] for p in ("botorch", "optuna-gp") if p in by_peer)
     ratio = (mine / best) if best > 0 else float("inf") if mine > 0 else 1.0
-    out.append(f"| {problem} | {mine:.3g} | " + " | ".join(cells) + f" | {ratio:.2f} |")
+    out.append(f"| {problem} | {mine:.3g} | " + " | ".join(cells) + f" | {ratio:.2g} |")
 out.append("")
 out.append("Seconds per BO step (GP fit + acquisition), 5-D, median:")
 out.append("")
