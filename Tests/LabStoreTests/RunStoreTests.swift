@@ -49,7 +49,7 @@ func sampleRecord(seed: UInt64 = 42, nan: Bool = false) throws -> RunRecord {
   @Test func nonFiniteCoordinatesTakeTheSlowPathAndStillRoundTrip() throws {
     let db = try LabDatabase.inMemory()
     var record = try sampleRecord()
-    record.trials[0].configuration = Configuration(values: [.infinity, -.infinity, 1e-320, -0.0, 2])
+    record.trials[0].configuration = Configuration(values: [.infinity, -.infinity, Double.leastNormalMagnitude / 1e12, -0.0, 2])
     let back = try db.loadRun(id: try db.saveRun(record))
     #expect(back == record)
     #expect(back.trials[0].configuration.values[3].sign == .minus)
