@@ -126,6 +126,7 @@ public enum TrialState: String, Sendable, Hashable, Codable, CaseIterable {
 
 /// What a proposer is told about a finished trial. Scores are always to be *maximised*.
 public struct Observation: Sendable, Hashable {
+  /// The objective value of a trial, or why it failed.
   public enum Result: Sendable, Hashable {
     /// The objective value, oriented so that larger is better.
     case value(Double)
