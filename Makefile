@@ -19,7 +19,8 @@ SHARED_TRACES ?= ../shared/traces/a100
 TRACES_REPO   := https://github.com/Kiwy3/BO_PBO_HPO_LLM
 TRACES_COMMIT := 121f8a2145fc673204f27aafc111ea01915c4eb9
 TRACE_FILES   := lhs bo soo lhs_bis bo_bis soo_bis bamsoo_bis
-DEB_PACKAGES  := libsqlite3-dev libopenblas-dev gnuplot
+# gnuplot-nox: gnuplot without the Qt/X11 front ends (any installed gnuplot command will do).
+DEB_PACKAGES  := libsqlite3-dev libopenblas-dev gnuplot-nox
 # Small linear algebra is fastest single-threaded, and results must not depend on threads.
 export OPENBLAS_NUM_THREADS := 1
 
@@ -35,6 +36,7 @@ all: build
 deps:
 	@missing=""; \
 	for p in $(DEB_PACKAGES); do \
+	  if [ "$$p" = gnuplot-nox ] && command -v gnuplot >/dev/null 2>&1; then continue; fi; \
 	  dpkg -s "$$p" >/dev/null 2>&1 || missing="$$missing $$p"; \
 	done; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
