@@ -2,70 +2,12 @@ import Foundation
 import LabCore
 import Testing
 
-/// Runs the built `hpolab` binary for the `run` / `replay` tests (names kept private to this file).
-private enum RunCLI {
-  struct Result {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-  }
-
-  /// The trace folder beside the project (../shared/traces/a100) or the ignored copy in traces/a100.
-  static func traces() throws -> String {
-    let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    for candidate in [here.appendingPathComponent("traces/a100"), here.appendingPathComponent("../shared/traces/a100")]
-    where FileManager.default.fileExists(atPath: candidate.appendingPathComponent("lhs_bis.json").path) {
-      return candidate.standardizedFileURL.path
-    }
-    throw LabError(.notFound, "recorded traces not found beside \(here.path)")
-  }
-
-  /// `$HPOLAB_BINARY`, else `hpolab` in the folder of the test bundle or up to two folders above.
-  static func binary() throws -> URL {
-    if let path = ProcessInfo.processInfo.environment["HPOLAB_BINARY"] { return URL(fileURLWithPath: path) }
-    // Linux: the bundle URL is the build folder itself; macOS: a *.xctest bundle inside it.
-    var folder = Bundle.main.bundleURL.standardizedFileURL
-    for _ in 0..<4 {
-      let candidate = folder.appendingPathComponent("hpolab")
-      if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-      folder = folder.deletingLastPathComponent()
-    }
-    throw LabError(.notFound, "hpolab binary not found beside \(Bundle.main.bundleURL.path)")
-  }
-
-  /// Runs `hpolab arguments…` (no shell), output through temporary files.
-  static func run(_ arguments: [String]) throws -> Result {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hpolab-run-tests-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: folder) }
-    let out = folder.appendingPathComponent("out")
-    let err = folder.appendingPathComponent("err")
-    FileManager.default.createFile(atPath: out.path, contents: nil)
-    FileManager.default.createFile(atPath: err.path, contents: nil)
-    let process = Process()
-    process.executableURL = try binary()
-    process.arguments = arguments
-    let outHandle = try FileHandle(forWritingTo: out)
-    let errHandle = try FileHandle(forWritingTo: err)
-    process.standardOutput = outHandle
-    process.standardError = errHandle
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    process.waitUntilExit()
-    try outHandle.close()
-    try errHandle.close()
-    return Result(
-      status: process.terminationStatus, stdout: String(decoding: try Data(contentsOf: out), as: UTF8.self),
-      stderr: String(decoding: try Data(contentsOf: err), as: UTF8.self))
-  }
-}
-
 @Suite struct RunCommandTests {
   @Test func lhsOnItsOwnRecordingPrintsTheRecordedBest() throws {
-    let traces = try RunCLI.traces()
+    let traces = try cliTraceFolder().path
     // An LHS design of our own does not hit recorded points: use playback instead for the recorded best;
     // here a random run under the nearest policy must still answer with recorded metrics.
-    let r = try RunCLI.run([
+    let r = try runHpolab([
       "run", "--algorithm", "random", "--evaluator", "replay:lhs_bis", "--absent", "nearest", "--budget", "10",
       "--workers", "2", "--traces", traces,
     ])
@@ -82,8 +24,8 @@ private enum RunCLI {
       "run", "--algorithm", "lhs", "--evaluator", "function:branin", "--budget", "12", "--workers", "3",
       "--mode", "sync", "--seed", "5", "--json",
     ]
-    let a = try RunCLI.run(arguments)
-    let b = try RunCLI.run(arguments)
+    let a = try runHpolab(arguments)
+    let b = try runHpolab(arguments)
     #expect(a.status == 0, "\(a.stderr)")
     #expect(a.stdout == b.stdout)
     let record = try JSONDecoder().decode(RunRecord.self, from: Data(a.stdout.utf8))
@@ -97,7 +39,7 @@ private enum RunCLI {
 
   @Test func anHoursLimitWithoutABudgetStartsTrialsUntilTheLimit() throws {
     // One-minute trials on one worker for one simulated hour: starts at 0, 1, …, 59 minutes.
-    let r = try RunCLI.run(["run", "--algorithm", "random", "--evaluator", "function:branin", "--hours", "1", "--json"])
+    let r = try runHpolab(["run", "--algorithm", "random", "--evaluator", "function:branin", "--hours", "1", "--json"])
     #expect(r.status == 0, "\(r.stderr)")
     let record = try JSONDecoder().decode(RunRecord.self, from: Data(r.stdout.utf8))
     #expect(record.spec.budget == nil)
@@ -106,17 +48,17 @@ private enum RunCLI {
   }
 
   @Test func unknownNamesListTheValidOnes() throws {
-    let algorithm = try RunCLI.run(["run", "--algorithm", "cmaes", "--evaluator", "function:branin"])
+    let algorithm = try runHpolab(["run", "--algorithm", "cmaes", "--evaluator", "function:branin"])
     #expect(algorithm.status != 0)
     #expect(algorithm.stderr.contains("unknown algorithm 'cmaes'; valid: random, lhs, bo, soo, bamsoo"))
-    let evaluator = try RunCLI.run(["run", "--algorithm", "random", "--evaluator", "oracle:x"])
+    let evaluator = try runHpolab(["run", "--algorithm", "random", "--evaluator", "oracle:x"])
     #expect(evaluator.status != 0)
     #expect(evaluator.stderr.contains("valid: replay:RUN, surrogate:CAMPAIGN, function:NAME"))
-    let run = try RunCLI.run(["run", "--algorithm", "random", "--evaluator", "replay:sobol", "--traces", try RunCLI.traces()])
+    let run = try runHpolab(["run", "--algorithm", "random", "--evaluator", "replay:sobol", "--traces", try cliTraceFolder().path])
     #expect(run.status != 0)
     #expect(run.stderr.contains("unknown recorded run 'sobol'"))
     #expect(run.stderr.contains("lhs_bis"))
-    let function = try RunCLI.run(["run", "--algorithm", "random", "--evaluator", "function:sphere"])
+    let function = try runHpolab(["run", "--algorithm", "random", "--evaluator", "function:sphere"])
     #expect(function.status != 0)
     #expect(function.stderr.contains("branin"))
   }
@@ -129,7 +71,7 @@ private enum RunCLI {
     (["--overhead", "cubic:1"], "overhead 'cubic:1'"),
   ])
   func badArgumentsAreArgumentErrors(extra: [String], message: String) throws {
-    let r = try RunCLI.run(["run", "--algorithm", "random", "--evaluator", "function:branin"] + extra)
+    let r = try runHpolab(["run", "--algorithm", "random", "--evaluator", "function:branin"] + extra)
     #expect(r.status == 64, "ArgumentParser's validation exit status; \(r.stderr)")
     #expect(r.stderr.contains(message), "\(r.stderr)")
   }
@@ -138,22 +80,22 @@ private enum RunCLI {
     let db = FileManager.default.temporaryDirectory.appendingPathComponent("hpolab-run-\(UUID().uuidString).sqlite")
     defer { try? FileManager.default.removeItem(at: db) }
     let arguments = ["run", "--algorithm", "random", "--evaluator", "function:branin", "--budget", "5", "--db", db.path]
-    let first = try RunCLI.run(arguments)
+    let first = try runHpolab(arguments)
     #expect(first.status == 0, "\(first.stderr)")
     #expect(first.stdout.contains("saved:        run-1 in \(db.path)"))
-    let second = try RunCLI.run(arguments)
+    let second = try runHpolab(arguments)
     #expect(second.stdout.contains("saved:        run-2 in \(db.path)"))
   }
 
   @Test func aMetricTheEvaluatorDoesNotReportListsTheOnesItDoes() throws {
-    let r = try RunCLI.run(["run", "--algorithm", "random", "--evaluator", "function:branin", "--metric", "hellaswag.acc"])
+    let r = try runHpolab(["run", "--algorithm", "random", "--evaluator", "function:branin", "--metric", "hellaswag.acc"])
     #expect(r.status == 1)
     #expect(r.stderr.contains("function:branin does not report 'hellaswag.acc'; it reports value"))
   }
 
   @Test func anAbsentPointUnderTheErrorPolicyFailsTheRunNamingThePoint() throws {
-    let r = try RunCLI.run([
-      "run", "--algorithm", "random", "--evaluator", "replay:bo_bis", "--budget", "3", "--traces", try RunCLI.traces(),
+    let r = try runHpolab([
+      "run", "--algorithm", "random", "--evaluator", "replay:bo_bis", "--budget", "3", "--traces", try cliTraceFolder().path,
     ])
     #expect(r.status == 1)
     #expect(r.stderr.contains("replay:bo_bis: no recorded trial has configuration lora_rank="))
@@ -163,9 +105,9 @@ private enum RunCLI {
 
 @Suite struct ReplayCommandTests {
   @Test func lhsPlaybackOnFiveWorkersTakesAboutAFifthOfTheTime() throws {
-    let traces = try RunCLI.traces()
-    let one = try RunCLI.run(["replay", "lhs_bis", "--workers", "1", "--traces", traces, "--json"])
-    let five = try RunCLI.run(["replay", "lhs_bis", "--workers", "5", "--traces", traces, "--json"])
+    let traces = try cliTraceFolder().path
+    let one = try runHpolab(["replay", "lhs_bis", "--workers", "1", "--traces", traces, "--json"])
+    let five = try runHpolab(["replay", "lhs_bis", "--workers", "5", "--traces", traces, "--json"])
     #expect(one.status == 0 && five.status == 0, "\(one.stderr)\(five.stderr)")
     let a = try JSONDecoder().decode(RunRecord.self, from: Data(one.stdout.utf8))
     let b = try JSONDecoder().decode(RunRecord.self, from: Data(five.stdout.utf8))
@@ -176,7 +118,7 @@ private enum RunCLI {
   }
 
   @Test func theSummaryComparesWithTheRecordedDuration() throws {
-    let r = try RunCLI.run(["replay", "playback", "lhs_bis", "--workers", "5", "--mode", "sync", "--traces", try RunCLI.traces()])
+    let r = try runHpolab(["replay", "playback", "lhs_bis", "--workers", "5", "--mode", "sync", "--traces", try cliTraceFolder().path])
     #expect(r.status == 0, "\(r.stderr)")
     #expect(r.stdout.contains("run:          playback:lhs on replay:lhs_bis, 5 workers (sync)"))
     #expect(r.stdout.contains("recorded:     "))
@@ -184,14 +126,14 @@ private enum RunCLI {
 
   @Test(arguments: ["bo_bis", "bamsoo_bis", "bo"])
   func playbackRefusesOrderDependentRunsUnderSeveralWorkersWithAReason(run: String) throws {
-    let r = try RunCLI.run(["replay", run, "--workers", "4", "--traces", try RunCLI.traces()])
+    let r = try runHpolab(["replay", run, "--workers", "4", "--traces", try cliTraceFolder().path])
     #expect(r.status == 1)
     #expect(r.stderr.contains("cannot re-time \(run) under 4 workers"))
     #expect(r.stderr.contains("would have proposed other points"))
   }
 
   @Test func playbackOfAnUnknownRunListsTheRecordedOnes() throws {
-    let r = try RunCLI.run(["replay", "sobol", "--traces", try RunCLI.traces()])
+    let r = try runHpolab(["replay", "sobol", "--traces", try cliTraceFolder().path])
     #expect(r.status == 1)
     #expect(r.stderr.contains("valid: bamsoo_bis, bo, bo_bis, lhs, lhs_bis, soo, soo_bis"))
   }
