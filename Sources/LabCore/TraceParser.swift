@@ -17,16 +17,22 @@ public enum TraceParser {
   ///   - skipBad: when true, bad lines are returned in `bad` instead of stopping at the first.
   /// - Throws: `.notFound` / `.io` when the file cannot be read; `.parse` at the first bad line unless `skipBad`.
   public static func parse(contentsOf url: URL, skipBad: Bool = false) throws -> (trials: [RecordedTrial], bad: [BadLine]) {
-    let data: Data
+    let data = try readFile(url)
+    let run = url.deletingPathExtension().lastPathComponent
+    return try parse(data: data, run: run, file: url.path, skipBad: skipBad)
+  }
+
+  /// The raw bytes of trace file `url`.
+  /// - Throws: `.notFound` when the file does not exist, `.io` when it exists but cannot be read
+  ///   (the location names the file).
+  public static func readFile(_ url: URL) throws -> Data {
     do {
-      data = try Data(contentsOf: url)
+      return try Data(contentsOf: url)
     } catch {
       let exists = FileManager.default.fileExists(atPath: url.path)
       throw LabError(exists ? .io : .notFound, exists ? "cannot read trace file" : "trace file does not exist",
                      location: .init(file: url.path))
     }
-    let run = url.deletingPathExtension().lastPathComponent
-    return try parse(data: data, run: run, file: url.path, skipBad: skipBad)
   }
 
   /// Parses JSON-lines `data` recorded by run `run` (empty lines are skipped; `file` is used in messages).

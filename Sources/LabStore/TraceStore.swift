@@ -72,14 +72,7 @@ public struct ParsedTraceFile: Sendable {
     var parsed: [ParsedTraceFile] = []
     var seen = Set<String>()
     for url in files {
-      let data: Data
-      do {
-        data = try Data(contentsOf: url)
-      } catch {
-        let exists = FileManager.default.fileExists(atPath: url.path)
-        throw LabError(exists ? .io : .notFound, exists ? "cannot read trace file" : "trace file does not exist",
-                       location: .init(file: url.path))
-      }
+      let data = try TraceParser.readFile(url)
       let run = url.deletingPathExtension().lastPathComponent
       guard seen.insert(run).inserted else {
         throw LabError(.invalidInput, "run '\(run)' is named by two files", location: .init(file: url.path))
