@@ -180,27 +180,11 @@ public struct GaussianProcess: Sendable {
         "GaussianProcess: \(hyperparameters.inverseSquaredLengthScales.count) length-scales for \(d) input dimensions")
     }
     let (mean, scale) = standardisation ?? GaussianProcess.standardisation(of: y)
-    var flat = [Double]()
-    flat.reserveCapacity(x.count * d)
-    for row in x { flat.append(contentsOf: row) }
-    let ys = y.map { ($0 - mean) / scale }
-    var work = LikelihoodWorkspace(inputs: flat, count: x.count, dimension: d, y: ys)
+    var work = GaussianProcess.workspace(x: x, y: y, dimension: d, mean: mean, scale: scale)
     let state = try work.posteriorState(hyperparameters: hyperparameters, kernel: kernel, mean: constantMean)
-    self.count = x.count
-    self.dimension = d
-    self.inputs = flat
-    self.outputs = y
-    self.outputMean = mean
-    self.outputScale = scale
-    self.hyperparameters = hyperparameters
-    self.kernel = kernel
-    self.jitter = state.jitter
-    self.logMarginalLikelihood = state.logLikelihood
-    self.alpha = state.alpha
-    self.constantMean = state.mean
-    self.inverse = state.inverse
-    self.factor = state.factor
-    (self.sqrtLambda, self.scaledInputs) = GaussianProcess.scale(inputs: self.inputs, hyperparameters: self.hyperparameters)
+    self.init(
+      count: x.count, dimension: d, inputs: work.inputs, outputs: y, outputMean: mean, outputScale: scale,
+      hyperparameters: hyperparameters, kernel: kernel, state: state)
   }
 
   /// Fits the hyperparameters to (`x`, `y`) and returns the conditioned GP.
@@ -220,11 +204,7 @@ public struct GaussianProcess: Sendable {
     let d = try validate(x: x, y: y)
     countFit()
     let (mean, scale) = standardisation(of: y)
-    var flat = [Double]()
-    flat.reserveCapacity(x.count * d)
-    for row in x { flat.append(contentsOf: row) }
-    let ys = y.map { ($0 - mean) / scale }
-    var work = LikelihoodWorkspace(inputs: flat, count: x.count, dimension: d, y: ys)
+    var work = workspace(x: x, y: y, dimension: d, mean: mean, scale: scale)
     let layout = RawLayout(dimension: d, options: options)
 
     var starts: [[Double]] = []
@@ -264,8 +244,16 @@ public struct GaussianProcess: Sendable {
       state = try work.posteriorState(hyperparameters: hyper, kernel: options.kernel, mean: options.fitsConstantMean ? nil : 0)
     }
     return GaussianProcess(
-      count: x.count, dimension: d, inputs: flat, outputs: y, outputMean: mean, outputScale: scale,
+      count: x.count, dimension: d, inputs: work.inputs, outputs: y, outputMean: mean, outputScale: scale,
       hyperparameters: hyper, kernel: options.kernel, state: state)
+  }
+
+  /// The likelihood workspace of (`x`, `y`): the rows of `x` flattened row-major, `y` standardised by (`mean`, `scale`).
+  private static func workspace(x: [[Double]], y: [Double], dimension d: Int, mean: Double, scale: Double) -> LikelihoodWorkspace {
+    var flat = [Double]()
+    flat.reserveCapacity(x.count * d)
+    for row in x { flat.append(contentsOf: row) }
+    return LikelihoodWorkspace(inputs: flat, count: x.count, dimension: d, y: y.map { ($0 - mean) / scale })
   }
 
   private init(
