@@ -45,8 +45,8 @@ struct LiveStartCommand: ParsableCommand {
           --tasks tiny_qa --metric tiny_qa.acc --budget 4 --max-steps 10 --dry-run
       """)
 
-  @Option(name: .long, help: "The optimiser: \(ProposerCatalogue.names.joined(separator: ", ")).")
-  var algorithm: String
+  @OptionGroup var optimiser: OptimiserChoice
+  var algorithm: String { optimiser.algorithm }
 
   @Option(name: .customLong("option"), help: "An algorithm option KEY=VALUE (repeatable).")
   var options: [String] = []
@@ -179,13 +179,7 @@ struct LiveStartCommand: ParsableCommand {
       throw LabError(.invalidInput, "--metric '\(metric)' names a task not in --tasks (\(taskList.joined(separator: ",")))",
                      location: .init(field: "metric"))
     }
-    var optionValues: [String: String] = [:]
-    for option in options {
-      guard let eq = option.firstIndex(of: "="), eq != option.startIndex else {
-        throw LabError(.invalidInput, "--option must be KEY=VALUE, got '\(option)'", location: .init(field: "option"))
-      }
-      optionValues[String(option[..<eq])] = String(option[option.index(after: eq)...])
-    }
+    let optionValues = try algorithmOptions(options)
     // Fail early on an unknown algorithm option.
     _ = try ProposerCatalogue.make(algorithm, options: optionValues, space: spaceValue, budget: budget)
 

@@ -22,8 +22,8 @@ struct RunCommand: ParsableCommand {
         hpolab run --algorithm soo --evaluator replay:soo_bis --absent nearest --json
       """)
 
-  @Option(name: .long, help: "The optimiser: \(ProposerCatalogue.names.joined(separator: ", ")).")
-  var algorithm: String
+  @OptionGroup var optimiser: OptimiserChoice
+  var algorithm: String { optimiser.algorithm }
 
   @Option(name: .long, help: "What answers: replay:RUN, surrogate:CAMPAIGN, function:NAME or constant[:SECONDS].")
   var evaluator: String
@@ -84,24 +84,16 @@ struct RunCommand: ParsableCommand {
       throw ValidationError(
         "unknown evaluator '\(evaluator)'; valid: replay:RUN, surrogate:CAMPAIGN, function:NAME, constant[:SECONDS]")
     }
-    for option in options where !option.contains("=") {
-      throw ValidationError("--option expects KEY=VALUE, got '\(option)'")
+    do {
+      _ = try algorithmOptions(options)
+    } catch let error as LabError {
+      throw ValidationError(error.message)
     }
     do {
       _ = try Overhead(parsing: overhead)
     } catch let error as LabError {
       throw ValidationError(error.message)
     }
-  }
-
-  /// The algorithm options as a dictionary (the catalogue picks SOO/BaMSOO's batching for W > 1 when not given).
-  func algorithmOptions() -> [String: String] {
-    var result: [String: String] = [:]
-    for option in options {
-      let parts = option.split(separator: "=", maxSplits: 1).map(String.init)
-      result[parts[0]] = parts.count > 1 ? parts[1] : ""
-    }
-    return result
   }
 
   func run() throws {
@@ -117,7 +109,8 @@ struct RunCommand: ParsableCommand {
           location: .init(field: "metric"))
       }
       let budget = self.budget ?? (hours == nil ? 50 : nil)
-      let options = algorithmOptions()
+      // The catalogue picks SOO/BaMSOO's batching for W > 1 when not given.
+      let options = try algorithmOptions(self.options)
       var proposer = try ProposerCatalogue.make(
         algorithm, options: options, space: choice.space, budget: budget, workers: workers,
         mode: ExecutionMode(rawValue: mode) ?? .async)
