@@ -24,6 +24,11 @@ struct SurrogateCampaignOptions: ParsableArguments {
       throw ValidationError(error.description)
     }
   }
+
+  /// The evaluated trials of `campaign`, read from `--traces` (default: ``SurrogateLocations/traces(_:)``).
+  func trainingSet(_ campaign: Campaign) throws -> SurrogateTrainingSet {
+    try SurrogateTrainingSet.load(campaign: campaign, directory: try SurrogateLocations.traces(traces))
+  }
 }
 
 /// `hpolab surrogate fit`: fits the surrogate of a campaign and writes it as versioned JSON.
@@ -40,7 +45,7 @@ struct SurrogateFitCommand: ParsableCommand {
   func run() throws {
     let campaign = try options.resolvedCampaign()
     try runReportingErrors {
-      let training = try SurrogateTrainingSet.load(campaign: campaign, directory: try SurrogateLocations.traces(options.traces))
+      let training = try options.trainingSet(campaign)
       let spec = try SurrogateFitter.fit(training)
       let url = URL(fileURLWithPath: out ?? "surrogates/\(SurrogateLocations.modelFileName(campaign))")
       try spec.write(to: url)
@@ -88,7 +93,7 @@ struct SurrogateCheckCommand: ParsableCommand {
       guard spec.campaign == campaign else {
         throw LabError(.invalidInput, "model file is of campaign \(spec.campaign.rawValue), not \(campaign.rawValue)", location: .init(file: url.path, field: "campaign"))
       }
-      let training = try SurrogateTrainingSet.load(campaign: campaign, directory: try SurrogateLocations.traces(options.traces))
+      let training = try options.trainingSet(campaign)
       let report = try SurrogateValidation.check(spec: spec, training: training, sampleSize: samples)
       if json { try printJSON(report) } else { print(render(report)) }
     }
