@@ -51,10 +51,13 @@ public enum EvaluatorCatalogue {
       self.surrogates = surrogates
     }
 
+    /// Where the recorded traces are looked for, relative to the working directory, in order.
+    public static let traceFolderCandidates = ["traces/a100", "../shared/traces/a100"]
+
     /// The default trace folder: the first of `traces/a100` and `../shared/traces/a100` (relative to the
     /// working directory) that exists, else `traces/a100`.
     public static func defaultTraces() -> URL {
-      for candidate in ["traces/a100", "../shared/traces/a100"]
+      for candidate in traceFolderCandidates
       where FileManager.default.fileExists(atPath: candidate) {
         return URL(fileURLWithPath: candidate).standardizedFileURL
       }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LabCore
+import LabEvaluators
 import LabOptimizers
 
 /// `hpolab replay check RUN`: prints, per step, the recorded point against the one hpolab proposes.
@@ -95,7 +96,7 @@ struct ReplayCheckCommand: ParsableCommand {
 
   private func traceFile() throws -> URL {
     let name = "\(runName).json"
-    let folders = traces.map { [$0] } ?? ["traces/a100", "../shared/traces/a100"]
+    let folders = traces.map { [$0] } ?? EvaluatorCatalogue.Context.traceFolderCandidates
     for folder in folders {
       let url = URL(fileURLWithPath: folder).appendingPathComponent(name)
       if FileManager.default.fileExists(atPath: url.path) { return url }
