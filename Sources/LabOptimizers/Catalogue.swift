@@ -76,14 +76,7 @@ public enum ProposerCatalogue {
       var o = BayesOptOptions()
       if let n = try integer(options["initial"], key: "initial", algorithm: name) { o.initialPoints = n }
       if let p = options["pending"] { o.pending = try PendingStrategy(named: p) }
-      if let k = options["kernel"] {
-        guard let kind = KernelKind(rawValue: k) else {
-          throw LabError(
-            .invalidInput, "bo: unknown kernel '\(k)'; valid: \(KernelKind.allCases.map(\.rawValue).joined(separator: ", "))",
-            location: .init(field: "options.kernel"))
-        }
-        o.gp.kernel = kind
-      }
+      if let kind = try choice(options["kernel"], key: "kernel", algorithm: name, as: KernelKind.self) { o.gp.kernel = kind }
       if let n = try integer(options["raw-samples"], key: "raw-samples", algorithm: name) { o.acquisition.rawSamples = n }
       if let n = try integer(options["restarts"], key: "restarts", algorithm: name) { o.acquisition.restarts = n }
       return try BayesOptProposer(space: space, options: o)
@@ -102,22 +95,10 @@ public enum ProposerCatalogue {
   static func treeOptions(_ options: [String: String], base: TreeSearchOptions, algorithm: String) throws -> TreeSearchOptions {
     var o = base
     if let k = try integer(options["k"], key: "k", algorithm: algorithm) { o.arity = k }
-    if let text = options["inheritance"] {
-      guard let rule = InheritanceRule(rawValue: text) else {
-        throw LabError(
-          .invalidInput,
-          "\(algorithm): unknown inheritance '\(text)'; valid: \(InheritanceRule.allCases.map(\.rawValue).joined(separator: ", "))",
-          location: .init(field: "options.inheritance"))
-      }
+    if let rule = try choice(options["inheritance"], key: "inheritance", algorithm: algorithm, as: InheritanceRule.self) {
       o.inheritance = rule
     }
-    if let text = options["batching"] {
-      guard let batching = SweepBatching(rawValue: text) else {
-        throw LabError(
-          .invalidInput,
-          "\(algorithm): unknown batching '\(text)'; valid: \(SweepBatching.allCases.map(\.rawValue).joined(separator: ", "))",
-          location: .init(field: "options.batching"))
-      }
+    if let batching = try choice(options["batching"], key: "batching", algorithm: algorithm, as: SweepBatching.self) {
       o.batching = batching
     }
     if let text = options["depth-limit"] {
@@ -141,6 +122,19 @@ public enum ProposerCatalogue {
     guard let text else { return nil }
     guard let value = Int(text) else {
       throw LabError(.invalidInput, "\(algorithm): option '\(key)' must be an integer, got '\(text)'", location: .init(field: "options.\(key)"))
+    }
+    return value
+  }
+
+  /// Parses an option that names one case of `E`, listing the valid names when it names none.
+  static func choice<E: RawRepresentable & CaseIterable>(
+    _ text: String?, key: String, algorithm: String, as _: E.Type
+  ) throws -> E? where E.RawValue == String {
+    guard let text else { return nil }
+    guard let value = E(rawValue: text) else {
+      throw LabError(
+        .invalidInput, "\(algorithm): unknown \(key) '\(text)'; valid: \(E.allCases.map(\.rawValue).joined(separator: ", "))",
+        location: .init(field: "options.\(key)"))
     }
     return value
   }
