@@ -145,17 +145,22 @@ extension LabDatabase {
   func checkMigrated(_ list: [Migration]) throws {
     let hasTable = try !query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migrations'").isEmpty
     let applied = hasTable ? try appliedMigrations() : []
+    try rejectUnknown(applied, list)
+    if let missing = list.first(where: { !applied.contains($0.name) }) {
+      throw LabError(
+        .database,
+        "database lacks migration '\(missing.name)' and is opened read-only; open it once read-write (e.g. 'hpolab traces import') to upgrade it",
+        location: .init(file: path))
+    }
+  }
+
+  /// Throws `.schemaTooNew` naming the first of `applied` that `list` does not contain (a newer hpolab wrote it).
+  private func rejectUnknown(_ applied: [String], _ list: [Migration]) throws {
     let known = Set(list.map(\.name))
     if let unknown = applied.first(where: { !known.contains($0) }) {
       throw LabError(
         .schemaTooNew,
         "database was written by a newer hpolab (unknown migration '\(unknown)'); upgrade hpolab or use another --db",
-        location: .init(file: path))
-    }
-    if let missing = list.first(where: { !applied.contains($0.name) }) {
-      throw LabError(
-        .database,
-        "database lacks migration '\(missing.name)' and is opened read-only; open it once read-write (e.g. 'hpolab traces import') to upgrade it",
         location: .init(file: path))
     }
   }
@@ -165,13 +170,7 @@ extension LabDatabase {
   func migrate(_ list: [Migration]) throws {
     try execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY NOT NULL, position INTEGER NOT NULL)")
     let applied = try appliedMigrations()
-    let known = Set(list.map(\.name))
-    if let unknown = applied.first(where: { !known.contains($0) }) {
-      throw LabError(
-        .schemaTooNew,
-        "database was written by a newer hpolab (unknown migration '\(unknown)'); upgrade hpolab or use another --db",
-        location: .init(file: path))
-    }
+    try rejectUnknown(applied, list)
     let done = Set(applied)
     for (position, migration) in list.enumerated() where !done.contains(migration.name) {
       try transaction {
