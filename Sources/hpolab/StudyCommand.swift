@@ -176,18 +176,43 @@ struct StudyListCommand: ParsableCommand {
 
   @OptionGroup var database: DatabaseOptions
 
+  @Flag(name: .long, help: "Print the list as JSON.")
+  var json = false
+
+  /// One stored study, as `--json` prints it.
+  struct Entry: Encodable {
+    var study: String
+    var runsStored: Int
+    var runsInAll: Int
+    var algorithms: [String]
+    var evaluators: [String]
+    var workers: [Int]
+    var seeds: Int
+    var hash: String
+  }
+
   func run() throws {
     try runReportingErrors {
       let db = try LabDatabase(path: database.db, mode: .existing)
-      var table = TextTable(header: ["study", "runs", "of", "algorithms", "evaluators", "workers", "seeds", "hash"])
-      table.rightAligned = [1, 2, 5, 6]
+      var entries: [Entry] = []
       for name in try db.studyNames() {
         let spec = try db.loadStudy(name)
-        let stored = try db.finishedCells(study: name).count
+        entries.append(
+          Entry(
+            study: name, runsStored: try db.finishedCells(study: name).count,
+            runsInAll: spec.cells.count + spec.recorded.count, algorithms: spec.algorithms.map(\.label),
+            evaluators: spec.evaluators.map(\.name), workers: spec.workers, seeds: spec.seeds.count, hash: spec.specHash))
+      }
+      if json {
+        try printJSON(entries)
+        return
+      }
+      var table = TextTable(header: ["study", "runs", "of", "algorithms", "evaluators", "workers", "seeds", "hash"])
+      table.rightAligned = [1, 2, 5, 6]
+      for e in entries {
         table.rows.append([
-          name, String(stored), String(spec.cells.count + spec.recorded.count),
-          spec.algorithms.map(\.label).joined(separator: ","), spec.evaluators.map(\.name).joined(separator: ","),
-          spec.workers.map(String.init).joined(separator: ","), String(spec.seeds.count), spec.specHash,
+          e.study, String(e.runsStored), String(e.runsInAll), e.algorithms.joined(separator: ","),
+          e.evaluators.joined(separator: ","), e.workers.map(String.init).joined(separator: ","), String(e.seeds), e.hash,
         ])
       }
       print(table.rows.isEmpty ? "no studies in \(database.db)" : TextTable.render(table))

@@ -95,6 +95,11 @@ let killableStudy = """
     let stored = partial.out.split(separator: "\n").first { $0.hasPrefix("killable") }?.split(separator: " ").dropFirst().first
     let count = try #require(stored.flatMap { Int($0) }, "\(partial.out)")
     #expect(count >= 4 && count < 48)
+    // The same count through `--json`, for scripts.
+    let listed = try StudyCLI.run(["study", "list", "--db", killed, "--json"])
+    let entries = try JSONSerialization.jsonObject(with: Data(listed.out.utf8)) as? [[String: Any]]
+    #expect(entries?.first?["study"] as? String == "killable")
+    #expect(entries?.first?["runsStored"] as? Int == count)
 
     let resumed = try StudyCLI.run(["study", "run", file.path, "--db", killed, "--jobs", "1"])
     #expect(resumed.status == 0, "\(resumed.err)")
