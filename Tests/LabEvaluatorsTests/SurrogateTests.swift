@@ -193,6 +193,68 @@ private func standardDeviation(_ x: [Double]) -> Double {
     }
   }
 
+  @Test func aKernelMatrixThatStaysIndefiniteAfterJitterIsANumericalError() {
+    // A negative noise variance makes K indefinite; no jitter up to 1e-4 of the mean diagonal can repair it.
+    let parameters = SurrogateKernelParameters(lengthScales: [0.5, 0.5], signalVariance: 1, noiseVariance: -2, mean: 0)
+    do {
+      _ = try SurrogateGP(parameters: parameters, inputs: [[0, 0], [0.5, 0.2], [1, 1]], targets: [0, 1, 2])
+      Issue.record("an indefinite kernel matrix was factored")
+    } catch let error as LabError {
+      #expect(error.code == .numerical)
+      #expect(error.message.contains("3 × 3 kernel matrix of the surrogate"))
+      #expect(error.message.contains("not positive definite"))
+    } catch {
+      Issue.record("unexpected error \(error)")
+    }
+  }
+
+  @Test func theLikelihoodGradientMatchesCentralDifferences() throws {
+    var rng = SeededGenerator(seed: 7)
+    let inputs = (0..<15).map { _ in [rng.uniform(), rng.uniform(), rng.uniform()] }
+    let targets = inputs.map { sin(6 * $0[0]) + $0[1] * $0[1] + 0.1 * rng.normal() }
+    let theta = [log(0.4), log(0.7), log(3.0), log(1.3), log(0.05), 0.2]
+    func nll(_ t: [Double]) -> (value: Double, gradient: [Double])? {
+      SurrogateGP.negativeLogLikelihood(
+        logLengths: Array(t[0..<3]), logSignal: t[3], logNoise: t[4], mean: t[5], inputs: inputs, targets: targets)
+    }
+    let analytic = try #require(nll(theta)).gradient
+    for k in 0..<theta.count {
+      var up = theta
+      var down = theta
+      up[k] += 1e-5
+      down[k] -= 1e-5
+      let numeric = (try #require(nll(up)).value - (try #require(nll(down)).value)) / 2e-5
+      #expect(abs(analytic[k] - numeric) <= 1e-5 * max(1, abs(numeric)), "θ_\(k): analytic \(analytic[k]), numeric \(numeric)")
+    }
+  }
+
+  @Test func theHyperparameterSearchStaysInItsBoxAndImprovesOnTheStart() throws {
+    var rng = SeededGenerator(seed: 11)
+    let inputs = (0..<30).map { _ in [rng.uniform(), rng.uniform()] }
+    // Only the first feature matters: the second one's length-scale should run to the upper bound.
+    let targets = inputs.map { sin(5 * $0[0]) + 0.05 * rng.normal() }
+    let search = SurrogateHyperparameterSearch()
+    let fitted = try search.fit(inputs: inputs, targets: targets)
+    let logLengths = fitted.lengthScales.map { log($0) }
+    #expect(logLengths.allSatisfy { search.logLengthBounds.contains($0) })
+    #expect(search.logSignalBounds.contains(log(fitted.signalVariance)))
+    #expect(search.logNoiseBounds.contains(log(fitted.noiseVariance)))
+    #expect(fitted.lengthScales[1] > 10 * fitted.lengthScales[0])
+    let mean = targets.reduce(0, +) / Double(targets.count)
+    let variance = targets.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(targets.count)
+    let start = try #require(
+      SurrogateGP.negativeLogLikelihood(
+        logLengths: [log(0.3), log(0.3)], logSignal: log(variance), logNoise: log(variance * 0.01), mean: mean,
+        inputs: inputs, targets: targets)
+    ).value
+    let end = try #require(
+      SurrogateGP.negativeLogLikelihood(
+        logLengths: logLengths, logSignal: log(fitted.signalVariance), logNoise: log(fitted.noiseVariance),
+        mean: fitted.mean, inputs: inputs, targets: targets)
+    ).value
+    #expect(end < start - 1)
+  }
+
   @Test func tracesThatDifferFromTheFitAreRefused() throws {
     var (spec, training) = try committed(.B)
     spec.fittedOn[0].sha256 = String(repeating: "0", count: 64)

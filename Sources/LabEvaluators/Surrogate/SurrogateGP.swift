@@ -1,4 +1,4 @@
-// Gaussian-process regression used by the surrogate (kept inside the surrogate: small, self-contained).
+// Gaussian-process regression used by the surrogate (factorisation and solves: LabNumerics.Cholesky).
 //
 // Notation
 //   n            number of training points
@@ -8,16 +8,19 @@
 //   ℓ  [d]       ARD length-scales;  σf²  signal variance;  σn²  noise variance;  m  constant mean
 //   r            scaled distance  sqrt(Σ_i ((x_i − x'_i) / ℓ_i)²)
 //   k(r)         Matérn-5/2:  σf² (1 + √5 r + 5r²/3) exp(−√5 r)
-//   K  [n × n]   k(X, X) + (σn² + jitter) I;   L  its lower Cholesky factor, K = L Lᵀ
+//   K  [n × n]   k(X, X) + (σn² + δ) I, symmetric (so row- and column-major storage coincide);
+//                L  its lower Cholesky factor, K = L Lᵀ, column-major (LabNumerics.Cholesky, LAPACK dpotrf)
+//   δ            jitter: 0, then 1e-10 … 1e-4 × mean(diag K) when the factorisation fails
 //   α  [n]       K⁻¹ (z − m)
 //   μ(x*)        m + k(x*, X) α;   v(x*) = σf² − k*ᵀ K⁻¹ k*   (latent posterior variance)
-//   NLL          ½ (z − m)ᵀ α + Σ log L_ii + ½ n log 2π   (negative log marginal likelihood)
+//   NLL          ½ (z − m)ᵀ α + ½ log det K + ½ n log 2π   (negative log marginal likelihood)
 //
 // Reference: C. E. Rasmussen and C. K. I. Williams, Gaussian Processes for Machine Learning,
 // MIT Press 2006, algorithm 2.1 (prediction) and eq. 5.9 (gradient of the marginal likelihood).
 
 import Foundation
 import LabCore
+import LabNumerics
 
 /// The hyperparameters of a surrogate Gaussian process (ARD Matérn-5/2 kernel, Gaussian noise, constant mean).
 public struct SurrogateKernelParameters: Sendable, Hashable, Codable {
@@ -44,10 +47,14 @@ public struct SurrogateKernelParameters: Sendable, Hashable, Codable {
 struct SurrogateGP: Sendable {
   let parameters: SurrogateKernelParameters
   let inputs: [[Double]]
-  /// Lower Cholesky factor of K, row-major n × n.
-  let factor: [Double]
+  /// The Cholesky factorisation of K (column-major, with the jitter it needed).
+  let cholesky: Cholesky
   let weights: [Double]
   let inverseSquaredLengths: [Double]
+
+  /// Tries of the jitter ladder: none, then 1e-10 … 1e-4 of the mean diagonal.
+  static let jitterTries = 8
+  static let jitterBase = 1e-10
 
   /// Conditions the process on `inputs` → `targets`.
   /// - Throws: `.numerical` when K stays not positive definite after every jitter; `.invalidInput` when empty.
@@ -61,9 +68,16 @@ struct SurrogateGP: Sendable {
     let n = inputs.count
     var k = SurrogateGP.kernelMatrix(inputs, inverseSquaredLengths, parameters.signalVariance)
     for i in 0..<n { k[i * n + i] += parameters.noiseVariance }
-    factor = try SurrogateGP.choleskyWithJitter(k, n: n)
+    do {
+      cholesky = try Cholesky(
+        Matrix(rows: n, columns: n, columnMajor: k), tries: SurrogateGP.jitterTries, jitterBase: SurrogateGP.jitterBase)
+    } catch let error as LabError where error.code == .numerical {
+      throw LabError(
+        .numerical,
+        "the \(n) × \(n) kernel matrix of the surrogate (length-scales \(parameters.lengthScales), σf² \(parameters.signalVariance), σn² \(parameters.noiseVariance)) is not positive definite, even with jitter: \(error.message)")
+    }
     var residual = targets.map { $0 - parameters.mean }
-    SurrogateGP.solveInPlace(factor, n: n, &residual)
+    cholesky.solve(&residual)
     weights = residual
   }
 
@@ -74,6 +88,7 @@ struct SurrogateGP: Sendable {
     return (1 + s + s * s / 3) * exp(-s)
   }
 
+  /// k(X, X) as a symmetric n × n array (both triangles filled, so either storage order reads it).
   static func kernelMatrix(_ x: [[Double]], _ inv: [Double], _ sf2: Double) -> [Double] {
     let n = x.count
     var k = [Double](repeating: 0, count: n * n)
@@ -91,72 +106,6 @@ struct SurrogateGP: Sendable {
       }
     }
     return k
-  }
-
-  /// Lower Cholesky factor of a symmetric positive-definite matrix (row-major), or nil.
-  static func cholesky(_ a: [Double], n: Int) -> [Double]? {
-    var l = a
-    let ok: Bool = l.withUnsafeMutableBufferPointer { p in
-      for j in 0..<n {
-        var d = p[j * n + j]
-        for k in 0..<j { d -= p[j * n + k] * p[j * n + k] }
-        guard d > 0, d.isFinite else { return false }
-        let ljj = d.squareRoot()
-        p[j * n + j] = ljj
-        for i in (j + 1)..<max(n, j + 1) {
-          var s = p[i * n + j]
-          for k in 0..<j { s -= p[i * n + k] * p[j * n + k] }
-          p[i * n + j] = s / ljj
-        }
-        for k in (j + 1)..<max(n, j + 1) { p[j * n + k] = 0 }
-      }
-      return true
-    }
-    return ok ? l : nil
-  }
-
-  /// Cholesky with growing diagonal jitter (1e-10 … 1e-4 of the mean diagonal).
-  static func choleskyWithJitter(_ a: [Double], n: Int) throws -> [Double] {
-    if let l = cholesky(a, n: n) { return l }
-    var meanDiagonal = 0.0
-    for i in 0..<n { meanDiagonal += a[i * n + i] }
-    meanDiagonal /= Double(n)
-    var jitter = 1e-10 * max(meanDiagonal, 1e-300)
-    while jitter <= 1e-4 * max(meanDiagonal, 1e-300) {
-      var b = a
-      for i in 0..<n { b[i * n + i] += jitter }
-      if let l = cholesky(b, n: n) { return l }
-      jitter *= 10
-    }
-    throw LabError(.numerical, "the \(n) × \(n) kernel matrix of the surrogate is not positive definite, even with jitter")
-  }
-
-  /// Solves L y = b in place.
-  static func forwardInPlace(_ l: [Double], n: Int, _ b: inout [Double]) {
-    l.withUnsafeBufferPointer { p in
-      for i in 0..<n {
-        var s = b[i]
-        for k in 0..<i { s -= p[i * n + k] * b[k] }
-        b[i] = s / p[i * n + i]
-      }
-    }
-  }
-
-  /// Solves Lᵀ x = y in place.
-  static func backwardInPlace(_ l: [Double], n: Int, _ b: inout [Double]) {
-    l.withUnsafeBufferPointer { p in
-      for i in stride(from: n - 1, through: 0, by: -1) {
-        var s = b[i]
-        for k in (i + 1)..<max(n, i + 1) { s -= p[k * n + i] * b[k] }
-        b[i] = s / p[i * n + i]
-      }
-    }
-  }
-
-  /// Solves (L Lᵀ) x = b in place.
-  static func solveInPlace(_ l: [Double], n: Int, _ b: inout [Double]) {
-    forwardInPlace(l, n: n, &b)
-    backwardInPlace(l, n: n, &b)
   }
 
   /// k(x, X) for one input.
@@ -192,7 +141,7 @@ struct SurrogateGP: Sendable {
     var k = crossKernel(x)
     var mu = parameters.mean
     for i in 0..<k.count { mu += k[i] * weights[i] }
-    SurrogateGP.forwardInPlace(factor, n: inputs.count, &k)
+    cholesky.solveLower(&k)
     var q = 0.0
     for v in k { q += v * v }
     let latent = max(parameters.signalVariance - q, 0)
@@ -216,20 +165,18 @@ extension SurrogateGP {
     let sn2 = exp(logNoise)
     var k = kernelMatrix(x, inv, sf2)
     for i in 0..<n { k[i * n + i] += sn2 + 1e-10 }
-    guard let l = cholesky(k, n: n) else { return nil }
+    // One try, no jitter ladder: a K that needs more jitter is outside the search's domain.
+    guard (try? Cholesky.factorInPlace(&k, order: n, tries: 1, jitterBase: 0)) != nil else { return nil }
     var alpha = targets.map { $0 - mean }
     let residual = alpha
-    solveInPlace(l, n: n, &alpha)
+    Cholesky.solveInPlace(factor: k, order: n, &alpha)
     var value = 0.5 * Double(n) * log(2 * Double.pi)
-    for i in 0..<n { value += 0.5 * residual[i] * alpha[i] + log(l[i * n + i]) }
-    // W = K⁻¹ − α αᵀ; dNLL/dθ = ½ tr(W ∂K/∂θ).
-    var w = [Double](repeating: 0, count: n * n)
-    for j in 0..<n {
-      var e = [Double](repeating: 0, count: n)
-      e[j] = 1
-      solveInPlace(l, n: n, &e)
-      for i in 0..<n { w[i * n + j] = e[i] - alpha[i] * alpha[j] }
-    }
+    for i in 0..<n { value += 0.5 * residual[i] * alpha[i] + log(k[i + i * n]) }
+    // W = K⁻¹ − α αᵀ (K⁻¹ from the factor, LAPACK dpotri; symmetric, so the storage order does not matter);
+    // dNLL/dθ = ½ tr(W ∂K/∂θ).
+    var w = k
+    Cholesky.invertInPlace(&w, order: n)
+    for j in 0..<n { for i in 0..<n { w[i + j * n] -= alpha[i] * alpha[j] } }
     var gradient = [Double](repeating: 0, count: d + 3)
     let root5 = 5.0.squareRoot()
     for i in 0..<n {
