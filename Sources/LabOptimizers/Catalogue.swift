@@ -11,7 +11,7 @@ import LabCore
 /// | `random` | random search (Bergstra and Bengio 2012) | none |
 /// | `lhs` | Latin hypercube design (McKay et al. 1979) | `count` (default: the budget, or 50) |
 /// | `bo` | Bayesian optimisation, GP + LogEI (Jones et al. 1998; Ament et al. 2023) | `initial` (LHS points, 10), `pending` (`cl-min`, `cl-mean`, `cl-max`, `kb`, `lp`; default `kb`), `kernel` (`matern52`, `rbf`), `raw-samples`, `restarts` |
-/// | `soo` | SOO (Munos 2011) | `k` (arity, 3), `inheritance` (`recorded`, `strict`), `batching` (`sequential`, `sweep`, `asyncSweep`), `depth-limit` (`unlimited`, `sqrt`, or an integer) |
+/// | `soo` | SOO (Munos 2011) | `k` (arity, 3), `inheritance` (`recorded`, `strict`), `batching` (`sequential`, `sweep`, `asyncSweep`), `depth-limit` (`unlimited`, `sqrt`, or an integer), `budget` (`recorded`: the last sweep may overshoot, as the recorded runs did; `strict`: a hard cap, for comparisons at equal budgets) |
 /// | `bamsoo` | BaMSOO (Wang et al. 2014) | the options of `soo`, plus `eta` (η ∈ (0, 1], 1) |
 ///
 /// SOO and BaMSOO default to the recorded settings, including `sequential`
@@ -29,8 +29,8 @@ public enum ProposerCatalogue {
     "random": [],
     "lhs": ["count"],
     "bo": ["initial", "pending", "kernel", "raw-samples", "restarts"],
-    "soo": ["k", "inheritance", "batching", "depth-limit"],
-    "bamsoo": ["k", "inheritance", "batching", "depth-limit", "eta"],
+    "soo": ["k", "inheritance", "batching", "depth-limit", "budget"],
+    "bamsoo": ["k", "inheritance", "batching", "depth-limit", "eta", "budget"],
   ]
 
   /// Whether `name` is a known algorithm (available or not yet).
@@ -101,6 +101,9 @@ public enum ProposerCatalogue {
     if let batching = try choice(options["batching"], key: "batching", algorithm: algorithm, as: SweepBatching.self) {
       o.batching = batching
     }
+    if let rule = try choice(options["budget"], key: "budget", algorithm: algorithm, as: BudgetRule.self) {
+      o.overshootsBudget = rule == .recorded
+    }
     if let text = options["depth-limit"] {
       switch text {
       case "unlimited": o.depthLimit = .unlimited
@@ -147,4 +150,12 @@ public enum ProposerCatalogue {
     }
     return value
   }
+}
+
+/// How SOO and BaMSOO treat the evaluation budget (catalogue option `budget`).
+public enum BudgetRule: String, Sendable, Hashable, CaseIterable {
+  /// Checked only when a sweep starts, so the last sweep may overshoot (`soo_bis.json`: 51 evaluations for 50).
+  case recorded
+  /// A hard cap: the simulator starts no evaluation beyond the budget.
+  case strict
 }

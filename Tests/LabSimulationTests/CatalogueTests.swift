@@ -23,7 +23,7 @@ import Testing
     let error = try #require(throws: LabError.self) {
       try ProposerCatalogue.make("soo", options: ["arity": "3"], space: .llama32_1B, budget: 5)
     }
-    #expect(error.message == "soo: unknown option 'arity'; valid: k, inheritance, batching, depth-limit")
+    #expect(error.message == "soo: unknown option 'arity'; valid: k, inheritance, batching, depth-limit, budget")
     let bad = try #require(throws: LabError.self) {
       try ProposerCatalogue.make("soo", options: ["batching": "eager"], space: .llama32_1B, budget: 5)
     }
@@ -42,6 +42,24 @@ import Testing
       while try proposer.propose(pending: [], using: &rng) != nil { n += 1 }
       #expect(n == expected)
     }
+  }
+
+  @Test(arguments: ["soo", "bamsoo"])
+  func strictBudgetCapsTheTreeSearchesWhereTheRecordedRuleMayOvershoot(_ algorithm: String) throws {
+    let folder = try #require(simulationTraceFolder(), "recorded traces not found")
+    // SOO replays soo_bis exactly; BaMSOO with hpolab's GP leaves the recording, so it runs on the surrogate.
+    let evaluator = algorithm == "soo" ? "replay:soo_bis" : "surrogate:B"
+    let choice = try EvaluatorCatalogue.make(evaluator, context: .init(traces: folder))
+    let spec = RunSpec(
+      algorithm: algorithm, evaluator: evaluator, space: choice.space, workers: 1, mode: .sync, budget: 50)
+    func evaluations(_ options: [String: String]) throws -> Int {
+      var proposer = try ProposerCatalogue.make(algorithm, options: options, space: choice.space, budget: 50)
+      return try Simulator(spec: spec).run(&proposer, evaluator: choice.evaluator).evaluated.count
+    }
+    // Recorded rule: soo_bis has 51 evaluations for a budget of 50; strict: exactly the budget.
+    if algorithm == "soo" { #expect(try evaluations([:]) == 51) } else { #expect(try evaluations([:]) >= 50) }
+    #expect(try evaluations(["budget": "strict"]) == 50)
+    #expect(throws: LabError.self) { try evaluations(["budget": "loose"]) }
   }
 
   @Test func sooFromTheCatalogueSimulatedOnOneWorkerReplaysTheRecordedRunPointForPoint() throws {

@@ -21,8 +21,9 @@ import LabCore
 public struct BaMSOO<Model: ConfidenceModel>: Proposer {
   private var engine: TreeSearchEngine<Model>
   public var name: String { "bamsoo" }
-  /// True when a budget is set: the budget is checked only when a sweep starts, as recorded (see ``Proposer/ownsBudget``).
-  public var ownsBudget: Bool { options.budget != nil }
+  /// True when a budget is set and may be overshot: it is checked only when a sweep starts, as recorded
+  /// (see ``Proposer/ownsBudget``); false under `budget = strict`, where the simulator caps the run.
+  public var ownsBudget: Bool { options.budget != nil && options.overshootsBudget }
 
   /// The options BaMSOO uses unless told otherwise: the recorded ones (n ≤ budget).
   public static func recordedOptions(budget: Int?) -> TreeSearchOptions {

@@ -24,8 +24,9 @@ import LabCore
 public struct SOO: Proposer {
   private var engine: TreeSearchEngine<NoModel>
   public var name: String { "soo" }
-  /// True when a budget is set: the budget is checked only when a sweep starts, as recorded (see ``Proposer/ownsBudget``).
-  public var ownsBudget: Bool { options.budget != nil }
+  /// True when a budget is set and may be overshot: it is checked only when a sweep starts, as recorded
+  /// (see ``Proposer/ownsBudget``); false under `budget = strict`, where the simulator caps the run.
+  public var ownsBudget: Bool { options.budget != nil && options.overshootsBudget }
 
   /// - Throws: ``LabError`` `.invalidInput` for K < 2 or a budget below 1.
   public init(space: SearchSpace, options: TreeSearchOptions = TreeSearchOptions()) throws {

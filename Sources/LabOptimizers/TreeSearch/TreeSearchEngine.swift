@@ -70,12 +70,16 @@ public struct TreeSearchOptions: Sendable, Hashable {
   public var batching: SweepBatching = .sequential
   /// Stop after this many consecutive sweeps that propose no evaluation (guards against trees that only inherit).
   public var maxIdleSweeps: Int = 1000
+  /// Whether the last sweep may overshoot the budget, as recorded (`true`), or the budget is a hard cap
+  /// enforced by the simulator (`false`: option `budget = strict`, for comparisons at equal budgets).
+  public var overshootsBudget: Bool = true
 
   public init(
     arity: Int = 3, inheritance: InheritanceRule = .recorded, budget: Int? = nil,
     loopCondition: LoopCondition = .belowBudget, depthLimit: DepthLimit = .unlimited,
-    batching: SweepBatching = .sequential, maxIdleSweeps: Int = 1000
+    batching: SweepBatching = .sequential, maxIdleSweeps: Int = 1000, overshootsBudget: Bool = true
   ) {
+    self.overshootsBudget = overshootsBudget
     self.arity = arity
     self.inheritance = inheritance
     self.budget = budget
