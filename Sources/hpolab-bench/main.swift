@@ -259,11 +259,8 @@ func studyInChild(file: String) throws -> StudyResult {
   guard process.terminationStatus == 0 else {
     throw LabError(.external, "bench: study \(file) failed with status \(process.terminationStatus)")
   }
-  var usage = rusage()
-  getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &usage)
   var result = try JSONDecoder().decode(StudyResult.self, from: output)
   result.seconds = seconds
-  result.peakMemoryMB = Double(usage.ru_maxrss) / 1024  // the largest child so far (studies run one by one, largest reported)
   return result
 }
 
@@ -273,7 +270,10 @@ func studyChild(file: String, db: String) throws {
   let database = try LabDatabase(path: db)
   let t0 = now()
   let runs = try runner.run(database: database, jobs: ProcessInfo.processInfo.activeProcessorCount)
-  let result = StudyResult(file: file, runs: runs, seconds: now() - t0, gpFits: gpFitCount(), peakMemoryMB: 0)
+  var usage = rusage()
+  getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)  // the child's own peak resident set
+  let result = StudyResult(
+    file: file, runs: runs, seconds: now() - t0, gpFits: gpFitCount(), peakMemoryMB: Double(usage.ru_maxrss) / 1024)
   let data = try JSONEncoder().encode(result)
   FileHandle.standardOutput.write(data)
 }
