@@ -25,6 +25,16 @@ public struct Point: Sendable, Hashable, Codable, CustomStringConvertible {
 public struct Configuration: Sendable, Hashable, Codable, CustomStringConvertible {
   public var values: [Double]
   public init(values: [Double]) { self.values = values }
+
+  /// Encoded as a plain array of the converted values.
+  public init(from decoder: any Decoder) throws {
+    values = try decoder.singleValueContainer().decode([Double].self)
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.singleValueContainer()
+    try container.encode(values)
+  }
   public var description: String { "[" + values.map { "\($0)" }.joined(separator: ", ") + "]" }
 
   /// The values as name = value pairs for `space`, integers without a decimal point.

@@ -29,6 +29,16 @@ public struct Metrics: Sendable, Hashable, Codable, Sequence {
   public func makeIterator() -> IndexingIterator<[(name: String, value: Double)]> {
     values.keys.sorted().map { (name: $0, value: values[$0] ?? .nan) }.makeIterator()
   }
+
+  /// Encoded as a plain object `{"hellaswag.acc": 0.47, …}`.
+  public init(from decoder: any Decoder) throws {
+    values = try decoder.singleValueContainer().decode([String: Double].self)
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.singleValueContainer()
+    try container.encode(values)
+  }
 }
 
 /// How long a trial took, in seconds of (simulated or real) wall-clock time.
