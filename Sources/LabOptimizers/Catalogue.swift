@@ -1,43 +1,56 @@
 import LabCore
 
-/// The proposers hpolab knows by name, built from string options: what `hpolab run --algorithm` and studies use.
+/// The proposers hpolab knows by name, built from string options: what `hpolab run --algorithm`, studies and live mode use.
 ///
 /// ```swift
 /// var proposer = try ProposerCatalogue.make("lhs", options: ["count": "20"], space: .llama32_1B, budget: 50)
 /// ```
 ///
-/// | name | algorithm | options (string values) |
-/// |---|---|---|
-/// | `random` | random search (Bergstra and Bengio 2012) | none |
-/// | `lhs` | Latin hypercube design (McKay et al. 1979) | `count` (default: the budget, or 50) |
-/// | `bo` | Bayesian optimisation, GP + LogEI (Jones et al. 1998; Ament et al. 2023) | `initial` (LHS points, 10), `pending` (`cl-min`, `cl-mean`, `cl-max`, `kb`, `lp`; default `kb`), `kernel` (`matern52`, `rbf`), `raw-samples`, `restarts` |
-/// | `soo` | SOO (Munos 2011) | `k` (arity, 3), `inheritance` (`recorded`, `strict`), `batching` (`sequential`, `sweep`, `asyncSweep`), `depth-limit` (`unlimited`, `sqrt`, or an integer), `budget` (`recorded`: the last sweep may overshoot, as the recorded runs did; `strict`: a hard cap, for comparisons at equal budgets) |
-/// | `bamsoo` | BaMSOO (Wang et al. 2014) | the options of `soo`, plus `eta` (η ∈ (0, 1], 1) |
+/// Each algorithm is one ``ProposerEntry`` (declared beside its implementation);
+/// ``standard`` lists them. Names, option keys, help texts, error messages and
+/// the docs' option table (``markdownTable()``, in docs/optimisers.md) all come
+/// from the entries. Unknown names and unknown option keys are errors that
+/// list the valid ones.
 ///
 /// SOO and BaMSOO default to the recorded settings, including `sequential`
 /// batching, which proposes one point at a time: to keep W > 1 workers busy,
-/// ask for `batching=sweep` (sync) or `batching=asyncSweep` (async) —
-/// `hpolab run` does so itself when W > 1 and no batching is given.
-///
-/// Unknown names and unknown option keys are errors that list the valid ones.
-public enum ProposerCatalogue {
-  /// Every algorithm name, in a fixed order.
-  public static let names = ["random", "lhs", "bo", "soo", "bamsoo"]
+/// ask for `batching=sweep` (sync) or `batching=asyncSweep` (async) — the
+/// catalogue does so itself when W > 1 and no batching is given.
+public struct ProposerCatalogue: Sendable {
+  /// The entries in their fixed order (the order of ``names``).
+  public let entries: [ProposerEntry]
 
-  /// The option keys each algorithm accepts.
-  public static let optionNames: [String: [String]] = [
-    "random": [],
-    "lhs": ["count"],
-    "bo": ["initial", "pending", "kernel", "raw-samples", "restarts"],
-    "soo": ["k", "inheritance", "batching", "depth-limit", "budget"],
-    "bamsoo": ["k", "inheritance", "batching", "depth-limit", "eta", "budget"],
-  ]
+  /// A catalogue of `entries` (names must be distinct; a later duplicate is ignored).
+  public init(_ entries: [ProposerEntry]) {
+    var seen = Set<String>()
+    self.entries = entries.filter { seen.insert($0.name).inserted }
+  }
 
-  /// Whether `name` is a known algorithm (available or not yet).
-  public static func isKnown(_ name: String) -> Bool { names.contains(name) }
+  /// Every optimiser hpolab ships: **add a new one here, with one line** (docs/extending.md).
+  public static let standard = ProposerCatalogue([
+    .random,
+    .lhs,
+    .bo,
+    .soo,
+    .bamsoo,
+  ])
 
-  /// The error for an unknown algorithm name, listing the valid ones.
-  public static func unknown(_ name: String) -> LabError {
+  /// A copy with `entry` appended (a test or an experiment that registers its own proposer).
+  public func adding(_ entry: ProposerEntry) -> ProposerCatalogue { ProposerCatalogue(entries + [entry]) }
+
+  /// Every algorithm name, in order.
+  public var names: [String] { entries.map(\.name) }
+  /// The option keys each algorithm accepts, in order.
+  public var optionNames: [String: [String]] {
+    Dictionary(uniqueKeysWithValues: entries.map { ($0.name, $0.schema.names) })
+  }
+  /// The entry called `name`, if any.
+  public func entry(named name: String) -> ProposerEntry? { entries.first { $0.name == name } }
+  /// Whether `name` is a known algorithm.
+  public func isKnown(_ name: String) -> Bool { entry(named: name) != nil }
+
+  /// The error for an unknown algorithm name, listing the valid ones (`.notFound`, field `algorithm`).
+  public func unknown(_ name: String) -> LabError {
     LabError(.notFound, "unknown algorithm '\(name)'; valid: \(names.joined(separator: ", "))", location: .init(field: "algorithm"))
   }
 
@@ -49,113 +62,51 @@ public enum ProposerCatalogue {
   ///     one-expansion-at-a-time, which would leave all but two workers idle.
   ///   - mode: how the workers are driven.
   /// - Throws: `.notFound` for an unknown name (listing the valid ones); `.invalidInput` for an unknown
-  ///   option key (listing the valid keys) or a bad option value; what the algorithm's initialiser
-  ///   throws for values out of range (e.g. K < 2, η outside (0, 1]).
-  public static func make(
-    _ name: String, options given: [String: String] = [:], space: SearchSpace, budget: Int?, workers: Int = 1,
+  ///   option key (listing the valid keys) or a bad option value (naming the allowed ones); what the
+  ///   algorithm's initialiser throws for combinations the schema cannot check.
+  public func make(
+    _ name: String, options: [String: String] = [:], space: SearchSpace, budget: Int?, workers: Int = 1,
     mode: ExecutionMode = .sync
   ) throws -> any Proposer {
-    var options = given
-    if (name == "soo" || name == "bamsoo") && workers > 1 && options["batching"] == nil {
-      options["batching"] = mode == .sync ? "sweep" : "asyncSweep"
-    }
-    guard let valid = optionNames[name] else { throw unknown(name) }
-    for key in options.keys.sorted() where !valid.contains(key) {
-      throw LabError(
-        .invalidInput,
-        "\(name): unknown option '\(key)'; valid: \(valid.isEmpty ? "none" : valid.joined(separator: ", "))",
-        location: .init(field: "options.\(key)"))
-    }
-    switch name {
-    case "random":
-      return RandomSearch(space: space)
-    case "lhs":
-      let count = try integer(options["count"], key: "count", algorithm: name) ?? budget ?? 50
-      return try LatinHypercubeSearch(space: space, count: count)
-    case "bo":
-      var o = BayesOptOptions()
-      if let n = try integer(options["initial"], key: "initial", algorithm: name) { o.initialPoints = n }
-      if let p = options["pending"] { o.pending = try PendingStrategy(named: p) }
-      if let kind = try choice(options["kernel"], key: "kernel", algorithm: name, as: KernelKind.self) { o.gp.kernel = kind }
-      if let n = try integer(options["raw-samples"], key: "raw-samples", algorithm: name) { o.acquisition.rawSamples = n }
-      if let n = try integer(options["restarts"], key: "restarts", algorithm: name) { o.acquisition.restarts = n }
-      return try BayesOptProposer(space: space, options: o)
-    case "soo":
-      return try SOO(space: space, options: try treeOptions(options, base: TreeSearchOptions(budget: budget), algorithm: name))
-    case "bamsoo":
-      let eta = try real(options["eta"], key: "eta", algorithm: name) ?? 1
-      let o = try treeOptions(options, base: BaMSOO<PosteriorConfidence<GaussianProcessModel>>.recordedOptions(budget: budget), algorithm: name)
-      return try BaMSOO(space: space, budget: budget, eta: eta, options: o)
-    default:
-      throw unknown(name)
-    }
+    guard let entry = entry(named: name) else { throw unknown(name) }
+    return try entry.make(options: options, space: space, budget: budget, workers: workers, mode: mode)
   }
 
-  /// SOO's and BaMSOO's options over `base`.
-  static func treeOptions(_ options: [String: String], base: TreeSearchOptions, algorithm: String) throws -> TreeSearchOptions {
-    var o = base
-    if let k = try integer(options["k"], key: "k", algorithm: algorithm) { o.arity = k }
-    if let rule = try choice(options["inheritance"], key: "inheritance", algorithm: algorithm, as: InheritanceRule.self) {
-      o.inheritance = rule
+  /// The docs' table of algorithms: name, summary and each option with its allowed values and default.
+  public func markdownTable() -> String {
+    var text = "| name | algorithm | options |\n|---|---|---|\n"
+    for e in entries {
+      let options = e.schema.options.map { "`\($0.name)`" }.joined(separator: ", ")
+      text += "| `\(e.name)` | \(e.summary) | \(options.isEmpty ? "none" : options) |\n"
     }
-    if let batching = try choice(options["batching"], key: "batching", algorithm: algorithm, as: SweepBatching.self) {
-      o.batching = batching
+    for e in entries where !e.schema.options.isEmpty || !e.notes.isEmpty {
+      text += "\n### `\(e.name)`\n\n" + e.schema.markdownTable()
+      if !e.notes.isEmpty { text += "\n" + e.notes + "\n" }
     }
-    if let rule = try choice(options["budget"], key: "budget", algorithm: algorithm, as: BudgetRule.self) {
-      o.overshootsBudget = rule == .recorded
-    }
-    if let text = options["depth-limit"] {
-      switch text {
-      case "unlimited": o.depthLimit = .unlimited
-      case "sqrt": o.depthLimit = .squareRoot
-      default:
-        guard let c = Int(text), c >= 0 else {
-          throw LabError(
-            .invalidInput, "\(algorithm): depth-limit must be unlimited, sqrt or a non-negative integer, got '\(text)'",
-            location: .init(field: "options.depth-limit"))
-        }
-        o.depthLimit = .constant(c)
-      }
-    }
-    return o
+    return text
   }
 
-  /// Parses an integer option, naming the algorithm and the key when it is not one.
-  static func integer(_ text: String?, key: String, algorithm: String) throws -> Int? {
-    guard let text else { return nil }
-    guard let value = Int(text) else {
-      throw LabError(.invalidInput, "\(algorithm): option '\(key)' must be an integer, got '\(text)'", location: .init(field: "options.\(key)"))
-    }
-    return value
-  }
-
-  /// Parses an option that names one case of `E`, listing the valid names when it names none.
-  static func choice<E: RawRepresentable & CaseIterable>(
-    _ text: String?, key: String, algorithm: String, as _: E.Type
-  ) throws -> E? where E.RawValue == String {
-    guard let text else { return nil }
-    guard let value = E(rawValue: text) else {
-      throw LabError(
-        .invalidInput, "\(algorithm): unknown \(key) '\(text)'; valid: \(E.allCases.map(\.rawValue).joined(separator: ", "))",
-        location: .init(field: "options.\(key)"))
-    }
-    return value
-  }
-
-  /// Parses a real option, naming the algorithm and the key when it is not a finite number.
-  static func real(_ text: String?, key: String, algorithm: String) throws -> Double? {
-    guard let text else { return nil }
-    guard let value = Double(text), value.isFinite else {
-      throw LabError(.invalidInput, "\(algorithm): option '\(key)' must be a finite number, got '\(text)'", location: .init(field: "options.\(key)"))
-    }
-    return value
+  /// The `--option` help: each algorithm with its option keys.
+  public var optionHelp: String {
+    entries.map { e in "\(e.name): \(e.schema.names.isEmpty ? "none" : e.schema.names.joined(separator: ", "))" }
+      .joined(separator: "; ")
   }
 }
 
-/// How SOO and BaMSOO treat the evaluation budget (catalogue option `budget`).
-public enum BudgetRule: String, Sendable, Hashable, CaseIterable {
-  /// Checked only when a sweep starts, so the last sweep may overshoot (`soo_bis.json`: 51 evaluations for 50).
-  case recorded
-  /// A hard cap: the simulator starts no evaluation beyond the budget.
-  case strict
+extension ProposerCatalogue {
+  /// Every algorithm name of ``standard``, in a fixed order.
+  public static var names: [String] { standard.names }
+  /// The option keys each algorithm of ``standard`` accepts.
+  public static var optionNames: [String: [String]] { standard.optionNames }
+  /// Whether `name` is an algorithm of ``standard``.
+  public static func isKnown(_ name: String) -> Bool { standard.isKnown(name) }
+  /// The error for an unknown algorithm name, listing ``standard``'s.
+  public static func unknown(_ name: String) -> LabError { standard.unknown(name) }
+  /// ``make(_:options:space:budget:workers:mode:)`` on ``standard``.
+  public static func make(
+    _ name: String, options: [String: String] = [:], space: SearchSpace, budget: Int?, workers: Int = 1,
+    mode: ExecutionMode = .sync
+  ) throws -> any Proposer {
+    try standard.make(name, options: options, space: space, budget: budget, workers: workers, mode: mode)
+  }
 }

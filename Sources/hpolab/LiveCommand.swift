@@ -48,7 +48,7 @@ struct LiveStartCommand: ParsableCommand {
   @OptionGroup var optimiser: OptimiserChoice
   var algorithm: String { optimiser.algorithm }
 
-  @Option(name: .customLong("option"), help: "An algorithm option KEY=VALUE (repeatable).")
+  @Option(name: .customLong("option"), help: "An algorithm option KEY=VALUE (repeatable); keys by algorithm: \(ProposerCatalogue.standard.optionHelp) (docs/optimisers.md).")
   var options: [String] = []
 
   @Option(name: .long, help: "Worker slots W: trials running at once.")

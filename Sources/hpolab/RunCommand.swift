@@ -28,7 +28,7 @@ struct RunCommand: ParsableCommand {
   @Option(name: .long, help: "What answers: replay:RUN, surrogate:CAMPAIGN, function:NAME or constant[:SECONDS].")
   var evaluator: String
 
-  @Option(name: .customLong("option"), help: "An algorithm option KEY=VALUE (repeatable), e.g. pending=kb, batching=sweep.")
+  @Option(name: .customLong("option"), help: "An algorithm option KEY=VALUE (repeatable); keys by algorithm: \(ProposerCatalogue.standard.optionHelp) (docs/optimisers.md).")
   var options: [String] = []
 
   @Option(name: .long, help: "Parallel workers W (each stands for one 4×A100 node).")
