@@ -96,15 +96,20 @@ public struct Simulator: Sendable {
   }
 
   /// A simulator for `spec`.
-  /// - Throws: `.invalidInput` when W < 1, the budget is below 1, the hours are negative or not
+  /// - Throws: `.invalidInput` when W or the budget lies outside ``Limits`` (1 … 4,096 workers,
+  ///   1 … 10⁶ evaluations), the hours are negative or not
   ///   finite, the target is not finite, or the run has neither a budget nor an hours limit
   ///   (a proposer like random search never stops by itself).
   public init(spec: RunSpec, overhead: Overhead = .none, checksPoints: Bool = Simulator.checksPointsByDefault) throws {
     guard spec.workers >= 1 else {
       throw LabError(.invalidInput, "a run needs at least one worker, got \(spec.workers)", location: .init(field: "workers"))
     }
+    try Limits.check(spec.workers, in: Limits.workers, name: "the number of workers", location: .init(field: "workers"))
     if let budget = spec.budget, budget < 1 {
       throw LabError(.invalidInput, "the budget must be at least 1 evaluation, got \(budget)", location: .init(field: "budget"))
+    }
+    if let budget = spec.budget {
+      try Limits.check(budget, in: Limits.budget, name: "the budget", unit: "evaluations", location: .init(field: "budget"))
     }
     if let hours = spec.hours, !(hours.isFinite && hours >= 0) {
       throw LabError(.invalidInput, "the hours limit must be finite and non-negative, got \(hours)", location: .init(field: "hours"))
@@ -192,7 +197,13 @@ private struct Engine {
     overhead = simulator.overhead
     checksPoints = simulator.checksPoints
     // A proposer that owns its budget (SOO, BaMSOO as recorded) stops itself; keep a safety cap only.
-    budget = simulator.spec.budget.map { proposer.ownsBudget ? $0 * 2 + 64 : $0 } ?? Int.max
+    // (Saturating: the budget is at most Limits.budget, but the cap must not trap whatever it is.)
+    budget =
+      simulator.spec.budget.map { b in
+        guard proposer.ownsBudget else { return b }
+        let (twice, overflow) = b.multipliedReportingOverflow(by: 2)
+        return overflow || twice > Int.max - 64 ? Int.max : twice + 64
+      } ?? Int.max
     limit = simulator.spec.hours.map { $0 * 3600 } ?? .infinity
     evaluationSeedPrefix = EvaluationStreams.prefix(seed: simulator.spec.seed)
     self.proposer = proposer

@@ -17,10 +17,10 @@ extension LabDatabase {
     for source in sources {
       for name in try source.studyNames() {
         let spec = try source.loadStudy(name)
-        if let known = specs[name], known.specHash != spec.specHash {
+        if let known = specs[name], try known.specHash != spec.specHash {
           throw LabError(
             .invalidInput,
-            "study '\(name)' is defined differently in \(source.path) (hash \(spec.specHash)) and in an earlier database (hash \(known.specHash)); refusing to merge")
+            "study '\(name)' is defined differently in \(source.path) (hash \(try spec.specHash)) and in an earlier database (hash \(try known.specHash)); refusing to merge")
         }
         specs[name] = spec
         let ids = try source.finishedCells(study: name)

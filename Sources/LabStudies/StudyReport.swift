@@ -103,7 +103,7 @@ public struct StudyReport: Sendable, Codable {
     let stored = try database.studyRuns(name)
     study = name
     description = spec.description
-    specHash = spec.specHash
+    specHash = try spec.specHash
     runs = stored.count
     expectedRuns = spec.cells.count + spec.recorded.count
     let cells = spec.cells

@@ -48,27 +48,72 @@ public struct StudyRunner: Sendable {
   let overhead: Overhead
   let evaluators: [String: ResolvedEvaluator]
 
-  /// Resolves the study's evaluators and checks every algorithm and its options once.
+  /// Resolves the study's evaluators and checks everything the parser could not, before anything is stored.
+  ///
+  /// Checks every evaluator (loading it), the metric of each against what the
+  /// evaluator reports, the study's space against each evaluator's dimension,
+  /// every recorded run against the trace folder, and every algorithm with its
+  /// options over every evaluator's space. A study read from a file has its
+  /// errors located at the file and line of the offending key (``StudySource``).
   /// - Throws: the catalogues' errors (unknown names list the valid ones), prefixed with the study's name.
   public init(spec: StudySpec, context: EvaluatorCatalogue.Context) throws {
     self.spec = spec
     self.context = context
-    overhead = try Overhead(parsing: spec.overhead)
+    let source = spec.source
+    do {
+      overhead = try Overhead(parsing: spec.overhead)
+    } catch let e as LabError {
+      throw source.relocate(e, "study.overhead")
+    }
     var resolved: [String: ResolvedEvaluator] = [:]
     for e in spec.evaluators {
-      let choice = try EvaluatorCatalogue.make(e.name, context: context)
+      let at = "evaluator:\(e.name)"
+      let choice: EvaluatorChoice
+      do {
+        choice = try EvaluatorCatalogue.make(e.name, context: context)
+      } catch let error as LabError {
+        throw source.relocate(error, at)
+      }
       if let space = spec.space, space.dimension != choice.space.dimension {
         throw LabError(
           .invalidInput,
-          "study '\(spec.name)': its space has \(space.dimension) parameters but evaluator '\(e.name)' expects \(choice.space.dimension)")
+          "study '\(spec.name)': its space has \(space.dimension) parameters but evaluator '\(e.name)' expects \(choice.space.dimension)",
+          location: source.location("space", at))
+      }
+      let metric = e.metric ?? choice.defaultMetric
+      guard choice.evaluator.metricNames.contains(metric) else {
+        throw LabError(
+          .invalidInput,
+          "evaluator '\(e.name)' does not report metric '\(metric)'; it reports \(choice.evaluator.metricNames.joined(separator: ", "))",
+          location: source.location("\(at).metric", at, field: "metric"))
       }
       resolved[e.name] = ResolvedEvaluator(
         evaluator: choice.evaluator, space: choice.space, metric: choice.defaultMetric, direction: choice.direction)
     }
     evaluators = resolved
+    for run in spec.recorded {
+      do {
+        _ = try ReplayEvaluator.load(run: run, from: context.traces)
+      } catch let error as LabError {
+        throw source.relocate(error, "recorded:\(run)", "study.recorded")
+      }
+    }
+    // The catalogue's defaults differ only between one worker and several (SOO's batching).
+    let workerClasses = [spec.workers.first { $0 == 1 }, spec.workers.first { $0 > 1 }].compactMap { $0 }
     for a in spec.algorithms {
-      for e in resolved.values {
-        _ = try ProposerCatalogue.make(a.name, options: a.options, space: spec.space ?? e.space, budget: spec.budget)
+      for e in spec.evaluators {
+        guard let r = resolved[e.name] else { continue }
+        for w in workerClasses {
+          for m in spec.modes {
+            do {
+              _ = try ProposerCatalogue.make(
+                a.name, options: a.options, space: spec.space ?? r.space, budget: spec.budget, workers: w, mode: m)
+            } catch let error as LabError {
+              let key = error.location?.field.map { "algorithm:\(a.label).\($0)" } ?? "algorithm:\(a.label).options"
+              throw source.relocate(error, key, "algorithm:\(a.label).options", "algorithm:\(a.label)")
+            }
+          }
+        }
       }
     }
   }
@@ -114,12 +159,16 @@ public struct StudyRunner: Sendable {
   /// - Parameter progress: called on the calling thread after every commit.
   /// - Returns: the number of runs computed now.
   /// - Throws: the first error of a run (runs before it in the task order stay committed),
-  ///   or `.invalidInput` when the database holds a different study of that name.
+  ///   `.invalidInput` when the database holds a different study of that name, or when another
+  ///   process is running this study into the same database file (``StudyLock``: refused at once, naming its pid and host).
   @discardableResult
   public func run(
     database: LabDatabase, jobs: Int, shard: (index: Int, count: Int)? = nil,
     progress: (StudyProgress) -> Void = { _ in }
   ) throws -> Int {
+    // One process per study and database file (see StudyLock): the loser is told who holds it.
+    let lock = database.path == ":memory:" ? nil : try StudyLock(study: spec.name, database: database.path)
+    defer { lock?.release() }
     try database.registerStudy(spec)
     let finished = try database.finishedCells(study: spec.name)
     let all = tasks(shard: shard)
@@ -127,6 +176,7 @@ public struct StudyRunner: Sendable {
     let skipped = all.count - todo.count
     guard !todo.isEmpty else { return 0 }
 
+    let jobs = min(max(1, jobs), Limits.jobs.upperBound)
     let pool = WorkPool(count: todo.count, window: max(4, 4 * jobs))
     let runner = self
     var threads: [Thread] = []

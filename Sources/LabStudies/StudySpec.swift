@@ -61,6 +61,13 @@ public struct StudySpec: Sendable, Hashable, Codable {
   public var recorded: [String]
   /// Whether seeds pair the runs of different algorithms (pairwise tests: Wilcoxon signed-rank instead of Mann–Whitney U).
   public var paired: Bool
+  /// Where the study was written (file and lines, for messages); not part of the definition (see ``StudySource``).
+  public var source = StudySource()
+
+  /// Every stored key: ``source`` is not one (its lines do not define the study).
+  enum CodingKeys: String, CodingKey {
+    case name, description, space, algorithms, evaluators, workers, modes, seeds, budget, hours, overhead, recorded, paired
+  }
 
   public init(
     name: String, description: String = "", space: SearchSpace? = nil, algorithms: [StudyAlgorithm],
@@ -83,18 +90,51 @@ public struct StudySpec: Sendable, Hashable, Codable {
   }
 
   /// The canonical JSON of the spec (sorted keys): two files that define the same study give the same text.
-  public func canonicalJSON() -> String {
+  /// - Throws: `.invalidInput` when the spec cannot be encoded (a non-finite number, which the
+  ///   parser refuses); never an empty or partial text.
+  public func canonicalJSON() throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    guard let data = try? encoder.encode(self) else { return "" }
-    return String(decoding: data, as: UTF8.self)
+    do {
+      return String(decoding: try encoder.encode(self), as: UTF8.self)
+    } catch {
+      throw LabError(
+        .invalidInput, "study '\(name)' cannot be stored: its definition does not encode as JSON",
+        location: source.file.map { .init(file: $0) }, underlying: error)
+    }
   }
 
   /// A 64-bit FNV-1a hash of ``canonicalJSON()``, in hex: shards and merges refuse mismatches.
+  /// - Throws: what ``canonicalJSON()`` throws.
   public var specHash: String {
-    let h = stableHash(canonicalJSON())
-    let hex = String(h, radix: 16)
-    return String(repeating: "0", count: 16 - hex.count) + hex
+    get throws {
+      let h = stableHash(try canonicalJSON())
+      let hex = String(h, radix: 16)
+      return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+  }
+
+  /// The number of runs in the grid (algorithms × evaluators × workers × modes × seeds), nil when it overflows `Int`.
+  public var cellCount: Int? {
+    var n = 1
+    for factor in [algorithms.count, evaluators.count, workers.count, modes.count, seeds.count] {
+      let (product, overflow) = n.multipliedReportingOverflow(by: factor)
+      if overflow { return nil }
+      n = product
+    }
+    return n
+  }
+
+  /// Whether `name` can name a study: `[A-Za-z0-9][A-Za-z0-9._-]*` without `..` (so it is safe in paths and run ids).
+  public static func isValidName(_ name: String) -> Bool {
+    guard let first = name.unicodeScalars.first, isNameScalar(first), first != ".", first != "-", first != "_" else {
+      return false
+    }
+    return !name.contains("..") && name.unicodeScalars.allSatisfy(isNameScalar)
+  }
+
+  private static func isNameScalar(_ c: Unicode.Scalar) -> Bool {
+    ("a"..."z").contains(c) || ("A"..."Z").contains(c) || ("0"..."9").contains(c) || c == "-" || c == "_" || c == "."
   }
 
   /// Every run of the study, in the fixed order algorithm, evaluator, workers, mode, seed (seed fastest).

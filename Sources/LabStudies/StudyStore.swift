@@ -8,21 +8,29 @@ import LabStore
 /// clock or on completion order.
 extension LabDatabase {
   /// Records `spec` under its name, or checks that the stored definition has the same hash.
-  /// - Throws: `.invalidInput` when a study of that name was stored with a different definition.
+  /// - Throws: `.invalidInput` when a study of that name was stored with a different definition, when
+  ///   the name is not a valid study name, or when the spec cannot be encoded (nothing is stored then).
   public func registerStudy(_ spec: StudySpec) throws {
+    guard StudySpec.isValidName(spec.name) else {
+      throw LabError(
+        .invalidInput, "study name '\(spec.name)' is not [A-Za-z0-9][A-Za-z0-9._-]* without '..'; refusing to store it",
+        location: .init(file: path))
+    }
+    let json = try spec.canonicalJSON()
+    let hash = try spec.specHash
     try transaction {
       let rows = try query("SELECT spec_hash FROM studies WHERE name = ?", [spec.name])
       if let stored = rows.first?["spec_hash"].string {
-        guard stored == spec.specHash else {
+        guard stored == hash else {
           throw LabError(
             .invalidInput,
-            "study '\(spec.name)' is already stored with a different definition (hash \(stored), this file \(spec.specHash)); use another --db or a new name",
+            "study '\(spec.name)' is already stored with a different definition (hash \(stored), this file \(hash)); use another --db or a new name",
             location: .init(file: path))
         }
         return
       }
       _ = try execute(
-        "INSERT INTO studies (name, spec_hash, spec) VALUES (?, ?, ?)", [spec.name, spec.specHash, spec.canonicalJSON()])
+        "INSERT INTO studies (name, spec_hash, spec) VALUES (?, ?, ?)", [spec.name, hash, json])
     }
   }
 

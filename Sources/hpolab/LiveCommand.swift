@@ -130,7 +130,11 @@ struct LiveStartCommand: ParsableCommand {
   var json = false
 
   func validate() throws {
-    guard workers >= 1 else { throw ValidationError("--workers must be at least 1, got \(workers)") }
+    try validateLimits {
+      try Limits.check(workers, in: Limits.workers, name: "--workers")
+      try Limits.check(budget, in: Limits.budget, name: "--budget", unit: "evaluations")
+      try Limits.checkAlgorithmOptions(algorithm: algorithm, options: try algorithmOptions(options), budget: budget)
+    }
     guard gpusPerTrial >= 0 else { throw ValidationError("--gpus-per-trial must be ≥ 0, got \(gpusPerTrial)") }
     guard budget >= 1 else { throw ValidationError("--budget must be at least 1, got \(budget)") }
     if let trialTimeout, !(trialTimeout.isFinite && trialTimeout > 0) {

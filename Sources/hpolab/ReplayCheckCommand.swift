@@ -43,7 +43,7 @@ struct ReplayCheckCommand: ParsableCommand {
   var seed: UInt64 = 0
 
   func validate() throws {
-    guard budget >= 1 else { throw ValidationError("--budget must be at least 1, got \(budget)") }
+    try validateLimits { try Limits.check(budget, in: Limits.budget, name: "--budget", unit: "evaluations") }
   }
 
   func run() throws {

@@ -43,7 +43,7 @@ struct ReplayPlaybackCommand: ParsableCommand {
   var json = false
 
   func validate() throws {
-    guard workers >= 1 else { throw ValidationError("--workers must be at least 1, got \(workers)") }
+    try validateLimits { try Limits.check(workers, in: Limits.workers, name: "--workers") }
     guard ExecutionMode(rawValue: mode) != nil else {
       throw ValidationError("--mode must be sync or async, got '\(mode)'")
     }

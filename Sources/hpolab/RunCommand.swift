@@ -71,12 +71,15 @@ struct RunCommand: ParsableCommand {
     guard ExecutionMode(rawValue: mode) != nil else {
       throw ValidationError("--mode must be sync or async, got '\(mode)'")
     }
-    guard workers >= 1 else { throw ValidationError("--workers must be at least 1, got \(workers)") }
-    if let budget, budget < 1 { throw ValidationError("--budget must be at least 1, got \(budget)") }
-    if let hours, !(hours.isFinite && hours >= 0) {
-      throw ValidationError("--hours must be a non-negative number, got \(hours)")
+    try validateLimits {
+      try Limits.check(workers, in: Limits.workers, name: "--workers")
+      if let budget { try Limits.check(budget, in: Limits.budget, name: "--budget", unit: "evaluations") }
+      if let hours { try Limits.checkHours(hours, name: "--hours") }
+      if let target { try Limits.checkFinite(target, name: "--target") }
+      try Limits.checkAlgorithmOptions(
+        algorithm: algorithm, options: try algorithmOptions(options), budget: budget ?? (hours == nil ? 50 : nil))
+      try Overhead(parsing: overhead).checkLimits(text: overhead)
     }
-    if let target, !target.isFinite { throw ValidationError("--target must be finite, got \(target)") }
     guard ProposerCatalogue.isKnown(algorithm) else {
       throw ValidationError("unknown algorithm '\(algorithm)'; valid: \(ProposerCatalogue.names.joined(separator: ", "))")
     }

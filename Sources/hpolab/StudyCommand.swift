@@ -42,7 +42,7 @@ struct StudyRunCommand: ParsableCommand {
   @OptionGroup var database: DatabaseOptions
 
   func validate() throws {
-    guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+    try validateLimits { try Limits.check(jobs, in: Limits.jobs, name: "--jobs") }
     if let shard, parseShard(shard) == nil {
       throw ValidationError("--shard must be I/N with 1 ≤ I ≤ N, got '\(shard)'")
     }
@@ -201,7 +201,7 @@ struct StudyListCommand: ParsableCommand {
           Entry(
             study: name, runsStored: try db.finishedCells(study: name).count,
             runsInAll: spec.cells.count + spec.recorded.count, algorithms: spec.algorithms.map(\.label),
-            evaluators: spec.evaluators.map(\.name), workers: spec.workers, seeds: spec.seeds.count, hash: spec.specHash))
+            evaluators: spec.evaluators.map(\.name), workers: spec.workers, seeds: spec.seeds.count, hash: try spec.specHash))
       }
       if json {
         try printJSON(entries)

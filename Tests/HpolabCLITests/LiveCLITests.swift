@@ -104,7 +104,7 @@ struct LiveCLITests {
     let folder = try liveFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let zero = try runHpolab(liveArguments(folder) + ["--workers", "0", "--dry-run"], in: folder)
-    #expect(zero.status != 0 && zero.stderr.contains("--workers must be at least 1"), "\(zero)")
+    #expect(zero.status != 0 && zero.stderr.contains("--workers must be in 1…4,096, got 0"), "\(zero)")
     let algorithm = try runHpolab(["live", "--algorithm", "nope", "--checkpoint", "/x", "--dry-run"], in: folder)
     #expect(algorithm.status != 0 && algorithm.stderr.contains("valid: random, lhs"), "\(algorithm)")
     let metric = try runHpolab(liveArguments(folder) + ["--metric", "arc.acc", "--dry-run"], in: folder)

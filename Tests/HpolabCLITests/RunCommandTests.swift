@@ -64,9 +64,16 @@ import Testing
   }
 
   @Test(arguments: [
-    (["--workers", "0"], "--workers must be at least 1"),
-    (["--budget", "0"], "--budget must be at least 1"),
-    (["--hours=-1"], "--hours must be a non-negative number"),
+    (["--workers", "0"], "--workers must be in 1…4,096, got 0"),
+    (["--budget", "0"], "--budget must be in 1…1,000,000 evaluations, got 0"),
+    (["--hours=-1"], "--hours must be a finite number of hours in (0, 10,000], got -1.0"),
+    // Issue 18: these trapped on arithmetic overflow (Simulator.swift:201, SOO's 2·budget + 64) or exhausted memory.
+    (["--workers", "9223372036854775807"], "--workers must be in 1…4,096, got 9223372036854775807"),
+    (["--budget", "4611686018427387904", "--algorithm", "soo"], "--budget must be in 1…1,000,000 evaluations"),
+    (["--budget", "2147483648"], "--budget must be in 1…1,000,000 evaluations, got 2147483648"),
+    (["--hours", "nan"], "--hours must be a finite number of hours"),
+    (["--option", "k=9223372036854775807", "--algorithm", "soo"], "soo: option 'k' must be in 2…64, got 9223372036854775807"),
+    (["--option", "count=1000000000", "--algorithm", "lhs"], "lhs: option 'count' must be in 1…50 (at most the budget), got 1000000000"),
     (["--mode", "sometimes"], "--mode must be sync or async"),
     (["--overhead", "cubic:1"], "overhead 'cubic:1'"),
   ])
