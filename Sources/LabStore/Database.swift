@@ -102,11 +102,23 @@ public final class LabDatabase {
     case readOnly
   }
 
-  /// Opens (and migrates) the database at `path`.
-  /// - Throws: `.notFound` when `mode` is `.existing` and there is no file; `.database` when the file
-  ///   cannot be opened or is not an SQLite database; `.schemaTooNew` when it was written by a newer hpolab.
+  /// Opens (and migrates) the database at `path`, refusing any file that is not an intact hpolab database.
+  ///
+  /// Before anything is written (see ``OwnershipCheck``): a file that is not
+  /// SQLite, an SQLite database of another program (a foreign
+  /// `application_id`, or none and no hpolab `migrations` table) and a file
+  /// that fails `PRAGMA quick_check` are refused with one line and left
+  /// byte-for-byte untouched. A 0-byte file is treated as absent: `.create`
+  /// initialises it (as `mktemp` or `touch` leave one), the other modes refuse
+  /// it. A database of the previous version (no `application_id`, but our
+  /// `migrations` table) is adopted: its id is set when it is opened read-write.
+  /// - Throws: `.notFound` when `mode` is not `.create` and there is no file; `.database` when the file
+  ///   cannot be opened, is not SQLite, is not hpolab's, or is corrupt; `.schemaTooNew` when it was
+  ///   written by a newer hpolab.
   public init(path: String, mode: OpenMode = .create, migrations: [Migration] = Migrations.all) throws {
     self.path = path
+    var fresh = path == ":memory:"
+    var fileSize = 0
     if path != ":memory:" {
       var isDirectory: ObjCBool = false
       let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
@@ -115,6 +127,12 @@ public final class LabDatabase {
       }
       if !exists && mode != .create {
         throw LabError(.notFound, "database does not exist (run 'hpolab traces import' first?)", location: .init(file: path))
+      }
+      if exists {
+        fileSize = try Self.checkHeader(path, mode: mode)
+        fresh = fileSize == 0
+      } else {
+        fresh = true
       }
     }
     var db: OpaquePointer?
@@ -134,12 +152,13 @@ public final class LabDatabase {
     do {
       // The first read is where SQLite notices a file that is not a database.
       _ = try query("SELECT count(*) FROM sqlite_master")
+      if !fresh {
+        try OwnershipCheck(database: self, fileSize: fileSize, writable: mode != .readOnly).run()
+      }
       try execute("PRAGMA foreign_keys = ON")
       if mode == .readOnly { try checkMigrated(migrations) } else { try migrate(migrations) }
     } catch var error as LabError {
-      if error.code == .database, error.message.contains("not a database") {
-        error = LabError(.database, "not an SQLite database (or encrypted)", location: .init(file: path))
-      }
+      error = Self.oneLine(error, path: path)
       sqlite3_close_v2(handle)
       handle = nil
       throw error

@@ -165,7 +165,8 @@ extension LabDatabase {
     }
   }
 
-  /// Applies the migrations of `list` that this database lacks, each in its own transaction.
+  /// Applies the migrations of `list` that this database lacks, each in its own transaction, and sets
+  /// ``LabDatabase/applicationID`` (only after ``OwnershipCheck`` accepted the file, or on a new one).
   /// - Throws: `.schemaTooNew` when the database records a migration that `list` does not contain.
   func migrate(_ list: [Migration]) throws {
     try execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY NOT NULL, position INTEGER NOT NULL)")
@@ -181,6 +182,10 @@ extension LabDatabase {
         }
         try execute("INSERT INTO migrations (name, position) VALUES (?, ?)", [migration.name, position])
       }
+    }
+    // Mark the file as hpolab's: new databases, and those of the previous version (which had no id).
+    if try query("PRAGMA application_id").first?[0].int != Int(LabDatabase.applicationID) {
+      try execute("PRAGMA application_id = \(LabDatabase.applicationID)")
     }
   }
 }
