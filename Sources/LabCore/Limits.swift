@@ -13,7 +13,9 @@
 /// | seed count (`seeds = N`) and seeds listed | 1 … 100,000 |
 /// | evaluation budget | 1 … 1,000,000 |
 /// | simulated hours | (0, 10,000] |
-/// | LHS `count`, BO `initial` | 1 … the budget (1 … 1,000,000 without one) |
+/// | LHS `count` | 1 … the budget (1 … 1,000,000 without one) |
+/// | BO `initial` | 0 … the budget (0 … 1,000,000 without one) |
+/// | BO `raw-samples`, `restarts` | 1 … 65,536, 1 … 1,024 |
 /// | SOO / BaMSOO arity `k` | 2 … 64 |
 /// | overhead parameters (seconds) | 0 … 1,000,000 |
 /// | runs in one study grid | 1 … 1,000,000 |
@@ -37,6 +39,10 @@ public enum Limits {
   public static let gridCells = 1...1_000_000
   /// Threads computing a study's runs at once.
   public static let jobs = 1...4_096
+  /// BO's `raw-samples` (points scored per proposal before the local searches).
+  public static let boRawSamples = 1...65_536
+  /// BO's `restarts` (local searches of the acquisition function per proposal).
+  public static let boRestarts = 1...1_024
 
   /// The evaluations a run may make when it sets no budget (a safety cap for hours-only runs).
   public static var evaluationCap: Int { budget.upperBound }
@@ -91,8 +97,9 @@ public enum Limits {
 
   /// The integer option values the catalogues size memory by, checked against these ranges.
   ///
-  /// LHS `count` and BO `initial` lie in 1 … `budget` (1 … ``budget`` without
-  /// one), SOO's and BaMSOO's `k` in ``treeArity``. Keys this function does
+  /// LHS `count` lies in 1 … `budget` and BO `initial` in 0 … `budget` (up to
+  /// ``budget``'s bound without one), BO `raw-samples` and `restarts` in
+  /// ``boRawSamples`` and ``boRestarts``, SOO's and BaMSOO's `k` in ``treeArity``. Keys this function does
   /// not know, and values that are not integers, are left to the catalogue,
   /// which names the valid keys and types.
   /// - Parameter name: how the message names the option, e.g. `"lhs: option"`; the key is appended.
@@ -103,7 +110,10 @@ public enum Limits {
     var ranges: [String: (ClosedRange<Int>, String)] = [:]
     switch algorithm {
     case "lhs": ranges["count"] = (1...max(1, designCap), runBudget == nil ? "" : "(at most the budget)")
-    case "bo": ranges["initial"] = (1...max(1, designCap), runBudget == nil ? "" : "(at most the budget)")
+    case "bo":
+      ranges["initial"] = (0...max(1, designCap), runBudget == nil ? "" : "(at most the budget)")
+      ranges["raw-samples"] = (boRawSamples, "")
+      ranges["restarts"] = (boRestarts, "")
     case "soo", "bamsoo": ranges["k"] = (treeArity, "")
     default: break
     }

@@ -219,6 +219,17 @@ extension StudySpec {
       if algorithms.contains(where: { $0.label == algorithm.label }) {
         throw a.error("two algorithms are labelled '\(algorithm.label)'; give one a distinct 'label'", line: nameLine)
       }
+      // Keys and values through the algorithm's typed schema, then the ranges that bound memory and time.
+      if let schema = ProposerCatalogue.standard.entry(named: algorithmName)?.schema {
+        do {
+          _ = try schema.validate(options)
+        } catch let error as LabError {
+          let key = error.location?.field.map { String($0.dropFirst("options.".count)) }
+          throw LabError(
+            error.code, error.message,
+            location: .init(file: file, line: key.flatMap { optionLines[$0] } ?? optionsReader?.table.line, field: error.location?.field))
+        }
+      }
       try Limits.checkAlgorithmOptions(algorithm: algorithmName, options: options, budget: budget) { key in
         .init(file: file, line: optionLines[key], field: "options.\(key)")
       }

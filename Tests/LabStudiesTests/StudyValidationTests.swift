@@ -22,7 +22,7 @@ import Testing
     ("options = { count = 10 }", "options = { count = 9223372036854775807 }", "studies/x.toml:13, field 'options.count': lhs: option 'count' must be in 1…10 (at most the budget), got 9223372036854775807"),
     ("options = { count = 10 }", "options = { count = 11 }", "studies/x.toml:13, field 'options.count': lhs: option 'count' must be in 1…10 (at most the budget), got 11"),
     ("name = \"lhs\"\noptions = { count = 10 }", "name = \"soo\"\noptions = { k = 9223372036854775807 }", "studies/x.toml:13, field 'options.k': soo: option 'k' must be in 2…64, got 9223372036854775807"),
-    ("name = \"lhs\"\noptions = { count = 10 }", "name = \"bo\"\noptions = { initial = 1000000000 }", "studies/x.toml:13, field 'options.initial': bo: option 'initial' must be in 1…10 (at most the budget), got 1000000000"),
+    ("name = \"lhs\"\noptions = { count = 10 }", "name = \"bo\"\noptions = { initial = 1000000000 }", "studies/x.toml:13, field 'options.initial': bo: option 'initial' must be in 0…10 (at most the budget), got 1000000000"),
     // Non-finite numbers: target = nan corrupted the studies table.
     ("budget = 10", "budget = 10\ntarget = nan", "studies/x.toml:7: 'target' in [study] must be a finite number, got nan"),
     ("budget = 10", "budget = 10\ntarget = -inf", "studies/x.toml:7: 'target' in [study] must be a finite number, got -inf"),
@@ -71,7 +71,7 @@ import Testing
     // A misspelt recorded run failed after the whole grid was computed.
     ("recorded = [\"lhs_bis\"]", "recorded = [\"lhs_bs\"]", "studies/v.toml:6: unknown recorded run 'lhs_bs'"),
     // Bad option values carried no line.
-    ("options = { pending = \"kb\" }", "options = { pending = \"kbb\" }", "studies/v.toml:17: unknown pending-point strategy 'kbb'"),
+    ("options = { pending = \"kb\" }", "options = { pending = \"kbb\" }", "studies/v.toml:17, field 'options.pending': bo: unknown pending 'kbb'; valid: cl-min, cl-mean, cl-max, kb, lp"),
     ("options = { pending = \"kb\" }", "options = { pendin = \"kb\" }", "studies/v.toml:17, field 'options.pendin': bo: unknown option 'pendin'"),
     ("name = \"replay:lhs_bis\"", "name = \"replay:lhs_bs\"", "studies/v.toml:11: unknown recorded run 'lhs_bs'"),
     // A space-size mismatch carried no line.
