@@ -209,7 +209,7 @@ extension StudySpec {
             }
             options[key] = "\(d)"
           case .boolean(let b): options[key] = b ? "true" : "false"
-          case .array, .table:
+          case .array, .table, .dateTime:
             throw optionsReader.error(
               "option '\(key)' in \(optionsReader.label) must be a string, number or boolean", line: value.line)
           }

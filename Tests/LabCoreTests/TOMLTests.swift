@@ -52,7 +52,7 @@ import Testing
     ("a = [1, 2", "t.toml:1: expected ',' or ']' in the array opened on line 1"),
     ("\n\nx = hello", "t.toml:3: 'hello' is not a valid value (strings need quotes)"),
     ("a = 1 b = 2", "t.toml:1: unexpected 'b' after a value; expected the end of the line"),
-    ("d = 2024-01-01", "t.toml:1: dates and times are not supported ('2024-01-01')"),
+    ("d = 2024-02-30", "t.toml:1: '2024-02-30' is not a valid date or time: the day must be 01–29 in that month"),
     ("t = { a = 1 }\n[t]", "t.toml:2: table [t] is defined twice"),
     ("s = \"bad \\q\"", "t.toml:1: invalid escape '\\q' in a string"),
     ("= 3", "t.toml:1: expected a key but found '='"),

@@ -1,406 +1,229 @@
-/// Parses TOML text into a ``TOMLTable``, keeping every value's line number.
+/// Parses TOML 1.0 text into a ``TOMLTable``, keeping every value's line number.
 ///
-/// Follows the TOML 1.0 grammar (toml.io/en/v1.0.0) for the constructs study
-/// files use; see ``TOMLValue``. Redefining a key or a table, or extending an
-/// inline table, is an error, as the specification requires.
+/// Implements the whole TOML 1.0.0 specification (toml.io/en/v1.0.0): the four
+/// string kinds, 64-bit integers in all four bases, floats with `inf`/`nan`,
+/// booleans, offset/local date-times, local dates and times, arrays, inline
+/// tables, dotted keys, tables and arrays of tables, with the specification's
+/// rules on redefinition. It accepts every valid file and rejects every invalid
+/// file of the toml-test 1.0.0 suite (tested by `TOMLConformanceTests`).
+/// Beyond the grammar it refuses, each with the file and line:
+/// - nesting deeper than ``maximumDepth`` levels (arrays, inline tables, dotted
+///   key parts and header parts counted together), so that hostile input cannot
+///   exhaust the stack;
+/// - integers outside the 64-bit range and floats that overflow to infinity
+///   (the specification requires an error rather than a lossy value).
 ///
 /// ```swift
 /// let root = try TOMLParser.parse("[study]\nname = \"smoke\"\n", file: "smoke.toml")
 /// root["study"]?.table?["name"]?.string  // "smoke"
 /// ```
-/// - Throws: ``LabError`` `.parse` with the file and line of the fault.
+/// - Throws: ``LabError`` `.parse` with the file and line of the fault, e.g.
+///   `study.toml:4: key 'study.name' is defined twice`.
 /// - Complexity: O(n) in the text length.
 public struct TOMLParser {
-  private let bytes: [UInt8]
-  private var index = 0
-  private var line = 1
-  private let file: String?
+  /// The deepest table or array accepted; deeper input gets a one-line error, never a stack overflow.
+  ///
+  /// Levels: the root table is 0; `[a.b]` opens a table at level 2 (in
+  /// `[[a.b]]` the array and its element count one level each); `k = v` in a
+  /// table at level d puts `v` at level d + (the number of parts of `k`); the
+  /// elements of an array or inline table at level l are at level l + 1.
+  public static let maximumDepth = 128
 
-  private init(text: String, file: String?) {
-    bytes = Array(text.utf8)
+  let bytes: [UInt8]
+  var index = 0
+  var line = 1
+  let file: String?
+  /// Numbers the sections (header blocks and inline tables), to know which dotted-key tables may still grow.
+  var sectionCount = 0
+  /// The document's top-level table: every header's path starts there.
+  let root = TOMLTableNode(line: 1, origin: .header, depth: 0, path: [])
+
+  private init(bytes: [UInt8], file: String?) {
+    self.bytes = bytes
     self.file = file
   }
 
   /// The root table of `text`; `file` only labels error messages.
   public static func parse(_ text: String, file: String? = nil) throws -> TOMLTable {
-    var parser = TOMLParser(text: text, file: file)
+    try parse(bytes: Array(text.utf8), file: file)
+  }
+
+  /// The root table of a UTF-8 encoded document (a leading byte-order mark is skipped).
+  /// - Throws: `.parse` also when `bytes` is not valid UTF-8.
+  public static func parse(bytes: [UInt8], file: String? = nil) throws -> TOMLTable {
+    var parser = TOMLParser(bytes: bytes, file: file)
+    try parser.validateEncoding()
     return try parser.document()
   }
 
   // MARK: Document structure
 
-  /// The path of the table that key/value lines currently go into, and whether it is an array-of-tables element.
   private mutating func document() throws -> TOMLTable {
-    var root = TOMLTable(line: 1)
-    root.isExplicit = true
-    var current: [String] = []
+    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
+    var current = root
+    var section = 0
     while true {
-      skipWhitespaceCommentsAndNewlines()
+      skipWhitespace()
       guard let c = peek() else { break }
-      if c == UInt8(ascii: "[") {
+      if c == Byte.hash || c == Byte.lf || c == Byte.cr {
+        try endOfLine(after: "a comment")
+        continue
+      }
+      if c == Byte.openBracket {
         let headerLine = line
         index += 1
-        let isArray = peek() == UInt8(ascii: "[")
+        let isArray = peek() == Byte.openBracket
         if isArray { index += 1 }
-        skipBlanks()
-        let path = try keyPath()
-        skipBlanks()
-        try expect("]")
-        if isArray { try expect("]") }
-        try endOfLine()
-        if isArray {
-          try appendArrayTable(&root, path: path, line: headerLine)
-        } else {
-          try defineTable(&root, path: path, line: headerLine)
-        }
-        current = path
+        skipWhitespace()
+        let path = try key()
+        skipWhitespace()
+        try expect(Byte.closeBracket, "to close the table header")
+        if isArray { try expect(Byte.closeBracket, "to close the array-of-tables header") }
+        sectionCount += 1
+        section = sectionCount
+        current = try openTable(path, isArray: isArray, line: headerLine)
+        try endOfLine(after: "a table header")
       } else {
         let keyLine = line
-        let path = try keyPath()
-        skipBlanks()
-        try expect("=")
-        skipBlanks()
-        let value = try value()
-        try endOfLine()
-        try insert(&root, tablePath: current, keyPath: path, value: value, line: keyLine)
+        let path = try key()
+        skipWhitespace()
+        try expect(Byte.equals, "after the key")
+        skipWhitespace()
+        let value = try value(depth: current.depth + path.count)
+        try insert(path, value, into: current, section: section, line: keyLine)
+        try endOfLine(after: "a value")
       }
     }
-    return root
+    return root.table()
   }
 
-  private func fail(_ message: String, line: Int? = nil) -> LabError {
+  func fail(_ message: String, line: Int? = nil) -> LabError {
     LabError(.parse, message, location: LabError.Location(file: file, line: line ?? self.line))
+  }
+
+  func depthError(line: Int? = nil) -> LabError {
+    fail(
+      "nesting deeper than \(Self.maximumDepth) levels (arrays, inline tables, dotted keys and table headers count together)",
+      line: line)
   }
 
   private func dotted(_ path: [String]) -> String { path.joined(separator: ".") }
 
-  /// Runs `body` on the table at `path` below `table`, creating implicit tables, descending into the last element of arrays of tables.
-  private func withTable(
-    _ table: inout TOMLTable, path: ArraySlice<String>, line: Int, full: [String],
-    _ body: (inout TOMLTable) throws -> Void
-  ) throws {
-    guard let first = path.first else { return try body(&table) }
-    let rest = path.dropFirst()
-    switch table[first]?.kind {
+  private func article(_ type: String) -> String {
+    (type.first.map { "aeiou".contains($0) } ?? false) ? "an \(type)" : "a \(type)"
+  }
+
+  /// The table a `[path]` or `[[path]]` header opens, creating implicit parents and descending into the last element
+  /// of arrays of tables.
+  private mutating func openTable(_ path: [String], isArray: Bool, line: Int) throws -> TOMLTableNode {
+    let header = isArray ? "[[\(dotted(path))]]" : "[\(dotted(path))]"
+    var table = try parentTable(of: path, line: line, what: header)
+    guard let last = path.last else { throw fail("expected a key in the table header", line: line) }
+    let childDepth = table.depth + (isArray ? 2 : 1)
+    guard childDepth <= Self.maximumDepth else { throw depthError(line: line) }
+    let fresh = TOMLTableNode(line: line, origin: .header, depth: childDepth, path: path)
+    switch table[last] {
     case nil:
-      var child = TOMLTable(line: line)
-      try withTable(&child, path: rest, line: line, full: full, body)
-      table.set(first, TOMLValue(.table(child), line: line))
-    case .table(var child)?:
-      if child.isInline { throw fail("cannot extend inline table '\(dotted(full))'", line: line) }
-      try withTable(&child, path: rest, line: line, full: full, body)
-      table.set(first, TOMLValue(.table(child), line: table[first]?.line ?? line))
-    case .array(var elements)?:
-      guard let lastIndex = elements.indices.last, case .table(var child) = elements[lastIndex].kind,
-        !child.isInline
-      else {
-        throw fail("key '\(first)' of '\(dotted(full))' is an array, not a table", line: line)
+      table.set(last, isArray ? .tables(TOMLArrayOfTablesNode(first: fresh)) : .table(fresh))
+      table = fresh
+    case .table(let existing)?:
+      if isArray { throw fail("\(header) redefines the table [\(dotted(path))] (line \(existing.line))", line: line) }
+      switch existing.origin {
+      case .implicit:
+        existing.origin = .header
+        existing.line = line
+        table = existing
+      case .dotted:
+        throw fail("table [\(dotted(path))] was already defined by dotted keys on line \(existing.line)", line: line)
+      case .header, .inline:
+        throw fail("table [\(dotted(path))] is defined twice", line: line)
       }
-      try withTable(&child, path: rest, line: line, full: full, body)
-      elements[lastIndex] = TOMLValue(.table(child), line: elements[lastIndex].line)
-      table.set(first, TOMLValue(.array(elements), line: table[first]?.line ?? line))
-    case let other?:
-      throw fail("key '\(first)' is already a \(TOMLValue(other, line: 0).typeName), not a table", line: line)
+    case .tables(let array)?:
+      guard isArray else {
+        throw fail("[\(dotted(path))] is already an array of tables (line \(array.line))", line: line)
+      }
+      array.append(fresh)
+      table = fresh
+    case .value(let value)?:
+      if value.table != nil && !isArray { throw fail("table [\(dotted(path))] is defined twice", line: line) }
+      if value.array != nil && isArray {
+        throw fail(
+          "\(header) cannot append to the static array '\(dotted(path))' written with '=' on line \(value.line)",
+          line: line)
+      }
+      throw fail("\(header) redefines a key that is \(article(value.typeName)) (line \(value.line))", line: line)
     }
+    return table
   }
 
-  private func defineTable(_ root: inout TOMLTable, path: [String], line: Int) throws {
-    guard let last = path.last else { return }
-    try withTable(&root, path: path.dropLast()[...], line: line, full: path) { parent in
-      switch parent[last]?.kind {
+  /// Walks a header's path up to its last key.
+  private func parentTable(of path: [String], line: Int, what header: String) throws -> TOMLTableNode {
+    var table = root
+    for (i, key) in path.dropLast().enumerated() {
+      let prefix = Array(path[...i])
+      switch table[key] {
       case nil:
-        var t = TOMLTable(line: line)
-        t.isExplicit = true
-        parent.set(last, TOMLValue(.table(t), line: line))
-      case .table(var t)?:
-        if t.isExplicit || t.isInline { throw fail("table [\(dotted(path))] is defined twice", line: line) }
-        t.isExplicit = true
-        t.line = line
-        parent.set(last, TOMLValue(.table(t), line: line))
-      case let other?:
-        throw fail("[\(dotted(path))] redefines a key that is a \(TOMLValue(other, line: 0).typeName)", line: line)
-      }
-    }
-  }
-
-  private func appendArrayTable(_ root: inout TOMLTable, path: [String], line: Int) throws {
-    guard let last = path.last else { return }
-    try withTable(&root, path: path.dropLast()[...], line: line, full: path) { parent in
-      var t = TOMLTable(line: line)
-      t.isExplicit = true
-      switch parent[last]?.kind {
-      case nil:
-        parent.set(last, TOMLValue(.array([TOMLValue(.table(t), line: line)]), line: line))
-      case .array(var elements)?:
-        guard elements.allSatisfy({ $0.table.map { !$0.isInline } ?? false }) else {
-          throw fail("[[\(dotted(path))]] extends a static array", line: line)
+        guard table.depth + 1 <= Self.maximumDepth else { throw depthError(line: line) }
+        let child = TOMLTableNode(line: line, origin: .implicit, depth: table.depth + 1, path: prefix)
+        table.set(key, .table(child))
+        table = child
+      case .table(let child)?:
+        table = child
+      case .tables(let array)?:
+        table = array.last
+      case .value(let value)?:
+        if value.table != nil {
+          throw fail("\(header) cannot extend the inline table '\(dotted(prefix))' (line \(value.line))", line: line)
         }
-        elements.append(TOMLValue(.table(t), line: line))
-        parent.set(last, TOMLValue(.array(elements), line: parent[last]?.line ?? line))
-      case let other?:
-        throw fail("[[\(dotted(path))]] redefines a key that is a \(TOMLValue(other, line: 0).typeName)", line: line)
+        throw fail(
+          "\(header): '\(dotted(prefix))' is \(article(value.typeName)) (line \(value.line)), not a table", line: line)
       }
     }
+    return table
   }
 
-  private func insert(_ root: inout TOMLTable, tablePath: [String], keyPath: [String], value: TOMLValue, line: Int)
-    throws
-  {
-    guard let last = keyPath.last else { return }
-    let full = tablePath + keyPath
-    try withTable(&root, path: (tablePath + keyPath.dropLast())[...], line: line, full: full) { table in
-      if table[last] != nil { throw fail("key '\(dotted(full))' is defined twice", line: line) }
-      table.set(last, value)
-    }
-  }
-
-  // MARK: Lexical helpers
-
-  private func peek(_ offset: Int = 0) -> UInt8? {
-    index + offset < bytes.count ? bytes[index + offset] : nil
-  }
-
-  private mutating func skipBlanks() {
-    while let c = peek(), c == UInt8(ascii: " ") || c == UInt8(ascii: "\t") { index += 1 }
-  }
-
-  private mutating func skipComment() {
-    if peek() == UInt8(ascii: "#") {
-      while let c = peek(), c != UInt8(ascii: "\n") { index += 1 }
-    }
-  }
-
-  private mutating func skipWhitespaceCommentsAndNewlines() {
-    while true {
-      skipBlanks()
-      skipComment()
-      if peek() == UInt8(ascii: "\r") && peek(1) == UInt8(ascii: "\n") { index += 1 }
-      if peek() == UInt8(ascii: "\n") {
-        index += 1
-        line += 1
-      } else {
-        return
+  /// Sets `path = value` in `node`: dotted keys create (or extend, within one section) tables on the way.
+  mutating func insert(_ path: [String], _ value: TOMLValue, into node: TOMLTableNode, section: Int, line: Int) throws {
+    guard let last = path.last else { return }
+    guard node.depth + path.count - 1 <= Self.maximumDepth else { throw depthError(line: line) }
+    var table = node
+    for (i, key) in path.dropLast().enumerated() {
+      let full = node.path + path[...i]
+      switch table[key] {
+      case nil:
+        let child = TOMLTableNode(line: line, origin: .dotted(section: section), depth: table.depth + 1, path: full)
+        table.set(key, .table(child))
+        table = child
+      case .table(let child)?:
+        switch child.origin {
+        case .implicit:
+          child.origin = .dotted(section: section)
+        case .dotted(let s) where s == section:
+          break
+        case .dotted:
+          throw fail(
+            "dotted key '\(dotted(node.path + path))' extends the table '\(dotted(full))' defined by dotted keys in another section (line \(child.line))",
+            line: line)
+        case .header, .inline:
+          throw fail(
+            "dotted key '\(dotted(node.path + path))' extends the table [\(dotted(full))] defined by its header on line \(child.line)",
+            line: line)
+        }
+        table = child
+      case .tables(let array)?:
+        throw fail(
+          "dotted key '\(dotted(node.path + path))' extends '\(dotted(full))', an array of tables (line \(array.line))",
+          line: line)
+      case .value(let existing)?:
+        if existing.table != nil {
+          throw fail("cannot extend the inline table '\(dotted(full))' (line \(existing.line))", line: line)
+        }
+        throw fail(
+          "key '\(dotted(full))' is already \(article(existing.typeName)) (line \(existing.line)), not a table",
+          line: line)
       }
     }
-  }
-
-  private mutating func endOfLine() throws {
-    skipBlanks()
-    skipComment()
-    if peek() == UInt8(ascii: "\r") { index += 1 }
-    guard let c = peek() else { return }
-    guard c == UInt8(ascii: "\n") else { throw fail("unexpected '\(describe(c))' after a value; expected the end of the line") }
-  }
-
-  private mutating func expect(_ character: Unicode.Scalar) throws {
-    guard peek() == UInt8(ascii: character) else {
-      throw fail("expected '\(character)' but found \(peek().map { "'\(describe($0))'" } ?? "the end of the file")")
-    }
-    index += 1
-  }
-
-  private func describe(_ byte: UInt8) -> String {
-    byte == UInt8(ascii: "\n") ? "\\n" : String(decoding: [byte], as: UTF8.self)
-  }
-
-  private static func isBare(_ c: UInt8) -> Bool {
-    (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == UInt8(ascii: "_")
-      || c == UInt8(ascii: "-")
-  }
-
-  /// `a.b."c d"` → ["a", "b", "c d"].
-  private mutating func keyPath() throws -> [String] {
-    var path: [String] = []
-    while true {
-      skipBlanks()
-      guard let c = peek() else { throw fail("expected a key but found the end of the file") }
-      if c == UInt8(ascii: "\"") {
-        path.append(try basicString())
-      } else if c == UInt8(ascii: "'") {
-        path.append(try literalString())
-      } else {
-        let start = index
-        while let c = peek(), Self.isBare(c) { index += 1 }
-        guard index > start else { throw fail("expected a key but found '\(describe(c))'") }
-        path.append(String(decoding: bytes[start..<index], as: UTF8.self))
-      }
-      skipBlanks()
-      if peek() == UInt8(ascii: ".") { index += 1 } else { return path }
-    }
-  }
-
-  // MARK: Values
-
-  private mutating func value() throws -> TOMLValue {
-    let valueLine = line
-    guard let c = peek() else { throw fail("expected a value but found the end of the file") }
-    switch c {
-    case UInt8(ascii: "\""):
-      if peek(1) == UInt8(ascii: "\"") && peek(2) == UInt8(ascii: "\"") {
-        throw fail("multi-line strings are not supported")
-      }
-      return TOMLValue(.string(try basicString()), line: valueLine)
-    case UInt8(ascii: "'"):
-      if peek(1) == UInt8(ascii: "'") && peek(2) == UInt8(ascii: "'") {
-        throw fail("multi-line strings are not supported")
-      }
-      return TOMLValue(.string(try literalString()), line: valueLine)
-    case UInt8(ascii: "["):
-      return try array()
-    case UInt8(ascii: "{"):
-      return try inlineTable()
-    default:
-      return try scalar()
-    }
-  }
-
-  private mutating func array() throws -> TOMLValue {
-    let start = line
-    index += 1
-    var elements: [TOMLValue] = []
-    while true {
-      skipWhitespaceCommentsAndNewlines()
-      if peek() == UInt8(ascii: "]") {
-        index += 1
-        return TOMLValue(.array(elements), line: start)
-      }
-      elements.append(try value())
-      skipWhitespaceCommentsAndNewlines()
-      if peek() == UInt8(ascii: ",") {
-        index += 1
-      } else if peek() == UInt8(ascii: "]") {
-        continue
-      } else {
-        throw fail("expected ',' or ']' in the array opened on line \(start)")
-      }
-    }
-  }
-
-  private mutating func inlineTable() throws -> TOMLValue {
-    let start = line
-    index += 1
-    var table = TOMLTable(line: start)
-    skipBlanks()
-    if peek() == UInt8(ascii: "}") {
-      index += 1
-      table.isInline = true
-      return TOMLValue(.table(table), line: start)
-    }
-    while true {
-      skipBlanks()
-      let keyLine = line
-      let path = try keyPath()
-      skipBlanks()
-      try expect("=")
-      skipBlanks()
-      let v = try value()
-      try insert(&table, tablePath: [], keyPath: path, value: v, line: keyLine)
-      skipBlanks()
-      if peek() == UInt8(ascii: ",") {
-        index += 1
-      } else if peek() == UInt8(ascii: "}") {
-        index += 1
-        table.isInline = true
-        return TOMLValue(.table(table), line: start)
-      } else {
-        throw fail("expected ',' or '}' in the inline table opened on line \(start) (inline tables stay on one line)")
-      }
-    }
-  }
-
-  private mutating func basicString() throws -> String {
-    index += 1
-    var scalars = String.UnicodeScalarView()
-    var raw: [UInt8] = []
-    func flush() {
-      if !raw.isEmpty {
-        scalars.append(contentsOf: String(decoding: raw, as: UTF8.self).unicodeScalars)
-        raw.removeAll()
-      }
-    }
-    while true {
-      guard let c = peek(), c != UInt8(ascii: "\n") else { throw fail("unterminated string") }
-      index += 1
-      if c == UInt8(ascii: "\"") { break }
-      if c != UInt8(ascii: "\\") {
-        raw.append(c)
-        continue
-      }
-      flush()
-      guard let e = peek() else { throw fail("unterminated string") }
-      index += 1
-      switch e {
-      case UInt8(ascii: "n"): scalars.append("\n")
-      case UInt8(ascii: "t"): scalars.append("\t")
-      case UInt8(ascii: "r"): scalars.append("\r")
-      case UInt8(ascii: "b"): scalars.append("\u{08}")
-      case UInt8(ascii: "f"): scalars.append("\u{0C}")
-      case UInt8(ascii: "\""): scalars.append("\"")
-      case UInt8(ascii: "\\"): scalars.append("\\")
-      case UInt8(ascii: "u"), UInt8(ascii: "U"):
-        let width = e == UInt8(ascii: "u") ? 4 : 8
-        guard index + width <= bytes.count,
-          let code = UInt32(String(decoding: bytes[index..<(index + width)], as: UTF8.self), radix: 16),
-          let scalar = Unicode.Scalar(code)
-        else { throw fail("invalid unicode escape in a string") }
-        index += width
-        scalars.append(scalar)
-      default:
-        throw fail("invalid escape '\\\(describe(e))' in a string")
-      }
-    }
-    flush()
-    return String(scalars)
-  }
-
-  private mutating func literalString() throws -> String {
-    index += 1
-    let start = index
-    while true {
-      guard let c = peek(), c != UInt8(ascii: "\n") else { throw fail("unterminated string") }
-      if c == UInt8(ascii: "'") { break }
-      index += 1
-    }
-    let text = String(decoding: bytes[start..<index], as: UTF8.self)
-    index += 1
-    return text
-  }
-
-  private mutating func scalar() throws -> TOMLValue {
-    let start = index
-    while let c = peek(),
-      Self.isBare(c) || c == UInt8(ascii: "+") || c == UInt8(ascii: ".") || c == UInt8(ascii: ":")
-    {
-      index += 1
-    }
-    let token = String(decoding: bytes[start..<index], as: UTF8.self)
-    guard !token.isEmpty else {
-      throw fail("expected a value but found '\(peek().map(describe) ?? "")'")
-    }
-    switch token {
-    case "true": return TOMLValue(.boolean(true), line: line)
-    case "false": return TOMLValue(.boolean(false), line: line)
-    case "inf", "+inf": return TOMLValue(.float(.infinity), line: line)
-    case "-inf": return TOMLValue(.float(-.infinity), line: line)
-    case "nan", "+nan", "-nan": return TOMLValue(.float(.nan), line: line)
-    default: break
-    }
-    if token.contains(":") || (token.count >= 10 && token.dropFirst(4).first == "-" && token.first != "-") {
-      throw fail("dates and times are not supported ('\(token)')")
-    }
-    let digits = token.filter { $0 != "_" }
-    if token.hasPrefix("_") || token.hasSuffix("_") || token.contains("__") {
-      throw fail("misplaced '_' in the number '\(token)'")
-    }
-    let isFloat = digits.contains(".") || digits.contains("e") || digits.contains("E")
-    if !isFloat, let i = Int(digits) {
-      return TOMLValue(.integer(i), line: line)
-    }
-    if isFloat, !digits.hasSuffix("."), !digits.hasPrefix("."), !digits.contains(".e"), !digits.contains(".E"),
-      let d = Double(digits)
-    {
-      return TOMLValue(.float(d), line: line)
-    }
-    throw fail("'\(token)' is not a valid value (strings need quotes)")
+    if table[last] != nil { throw fail("key '\(dotted(node.path + path))' is defined twice", line: line) }
+    table.set(last, .value(value))
   }
 }

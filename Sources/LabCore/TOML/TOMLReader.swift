@@ -141,12 +141,12 @@ public struct TOMLReader: Sendable {
 /// Reads a whole TOML file.
 extension TOMLParser {
   /// Parses the file at `path`; errors name `path`.
-  /// - Throws: `.io` when the file cannot be read, `.parse` for bad TOML.
+  /// - Throws: `.io` when the file cannot be read, `.parse` for bad TOML (invalid UTF-8 included).
   public static func parse(fileAtPath path: String) throws -> TOMLTable {
-    guard let text = readTextFile(path) else {
+    guard let bytes = readFileBytes(path) else {
       throw LabError(.io, "cannot read the file", location: LabError.Location(file: path))
     }
-    return try parse(text, file: path)
+    return try parse(bytes: bytes, file: path)
   }
 }
 
@@ -158,8 +158,8 @@ import Musl
 import Darwin
 #endif
 
-/// The UTF-8 contents of a file, or nil when it cannot be opened (LabCore avoids Foundation).
-func readTextFile(_ path: String) -> String? {
+/// The bytes of a file, or nil when it cannot be opened or read (LabCore avoids Foundation).
+func readFileBytes(_ path: String) -> [UInt8]? {
   guard let handle = fopen(path, "rb") else { return nil }
   defer { fclose(handle) }
   var data: [UInt8] = []
@@ -169,5 +169,5 @@ func readTextFile(_ path: String) -> String? {
     if n > 0 { data.append(contentsOf: buffer[0..<n]) }
     if n < buffer.count { break }
   }
-  return String(decoding: data, as: UTF8.self)
+  return ferror(handle) == 0 ? data : nil
 }

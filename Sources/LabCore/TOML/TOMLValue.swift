@@ -1,9 +1,10 @@
 /// A TOML value together with the line it was written on, so that errors can point at it.
 ///
-/// The subset of TOML 1.0 that study files need: strings (basic and literal),
-/// integers, floats (including `inf`/`nan`), booleans, arrays, inline tables,
-/// tables and arrays of tables. Dates and multi-line strings are rejected
-/// with a clear message.
+/// Every TOML 1.0 value: strings (all four kinds decode to ``Kind/string(_:)``),
+/// 64-bit integers (decimal, `0x`, `0o`, `0b`), floats (including `inf`/`nan`),
+/// booleans, the four date/time forms (``TOMLDateTime``), arrays and tables
+/// (inline tables, `[headers]`, dotted keys and arrays of tables all become
+/// ``Kind/table(_:)``).
 public struct TOMLValue: Sendable, Hashable {
   /// What the value holds.
   public indirect enum Kind: Sendable, Hashable {
@@ -11,6 +12,8 @@ public struct TOMLValue: Sendable, Hashable {
     case integer(Int)
     case float(Double)
     case boolean(Bool)
+    /// An offset date-time, local date-time, local date or local time.
+    case dateTime(TOMLDateTime)
     case array([TOMLValue])
     case table(TOMLTable)
   }
@@ -24,13 +27,15 @@ public struct TOMLValue: Sendable, Hashable {
     self.line = line
   }
 
-  /// The TOML type name used in error messages: `string`, `integer`, `float`, `boolean`, `array`, `table`.
+  /// The TOML type name used in error messages: `string`, `integer`, `float`, `boolean`, `array`, `table`,
+  /// or the date/time form (`offset date-time`, `local date-time`, `local date`, `local time`).
   public var typeName: String {
     switch kind {
     case .string: return "string"
     case .integer: return "integer"
     case .float: return "float"
     case .boolean: return "boolean"
+    case .dateTime(let d): return d.form.rawValue
     case .array: return "array"
     case .table: return "table"
     }
@@ -47,6 +52,7 @@ public struct TOMLValue: Sendable, Hashable {
     }
   }
   public var boolean: Bool? { if case .boolean(let b) = kind { return b } else { return nil } }
+  public var dateTime: TOMLDateTime? { if case .dateTime(let d) = kind { return d } else { return nil } }
   public var array: [TOMLValue]? { if case .array(let a) = kind { return a } else { return nil } }
   public var table: TOMLTable? { if case .table(let t) = kind { return t } else { return nil } }
 }
