@@ -36,7 +36,7 @@ let package = Package(
       name: "LabStudies",
       dependencies: ["LabCore", "LabOptimizers", "LabSimulation", "LabEvaluators", "LabStore", "LabStatistics"],
       swiftSettings: strict),
-    .target(name: "LabLive", dependencies: ["LabCore", "LabSimulation"], swiftSettings: strict),
+    .target(name: "LabLive", dependencies: ["LabCore", "LabSimulation", "LabOptimizers", "LabStore"], swiftSettings: strict),
     .executableTarget(
       name: "hpolab",
       dependencies: [
@@ -64,7 +64,7 @@ let package = Package(
       name: "LabPlotTests", dependencies: ["LabCore", "LabStatistics", "LabPlot"], exclude: ["Golden"], swiftSettings: strict),
     .testTarget(name: "LabStudiesTests", dependencies: ["LabCore", "LabStudies", "LabStore", "LabStatistics"], swiftSettings: strict),
     .testTarget(
-      name: "LabLiveTests", dependencies: ["LabCore", "LabLive", "LabOptimizers"], exclude: ["Fixtures"],
+      name: "LabLiveTests", dependencies: ["LabCore", "LabLive", "LabOptimizers", "LabSimulation", "LabStore"], exclude: ["Fixtures"],
       swiftSettings: strict),
     .testTarget(name: "HpolabCLITests", dependencies: ["LabCore"], swiftSettings: strict),
   ],

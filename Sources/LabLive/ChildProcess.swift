@@ -93,6 +93,7 @@ public struct ProcessOutcome: Sendable, Hashable {
 public final class StopSignal: @unchecked Sendable {
   private let lock = NSLock()
   private var requested = false
+  private var urgent = false
   private let parent: StopSignal?
   /// A signal of its own; with `parent`, it also reads as requested once the parent is.
   public init(parent: StopSignal? = nil) { self.parent = parent }
@@ -101,6 +102,20 @@ public final class StopSignal: @unchecked Sendable {
     lock.lock()
     requested = true
     lock.unlock()
+  }
+  /// Asks to stop at once: running process groups get SIGKILL without waiting for the grace period (a second SIGINT).
+  public func requestUrgently() {
+    lock.lock()
+    requested = true
+    urgent = true
+    lock.unlock()
+  }
+  /// Whether the stop skips the grace period.
+  public var isUrgent: Bool {
+    lock.lock()
+    let mine = urgent
+    lock.unlock()
+    return mine || parent?.isUrgent == true
   }
   /// Whether a stop was requested.
   public var isRequested: Bool {
@@ -141,9 +156,13 @@ public struct ProcessRunner: Sendable {
   /// - Returns: how the program ended. A non-zero exit, a signal, a time-out are outcomes, not errors.
   /// - Throws: ``LabError`` `.notFound` when the program cannot be found, `.io` when a log file cannot be
   ///   opened or the spawn itself fails.
-  public func run(_ spec: ProcessSpec, deadline: Double?, stop: StopSignal?) async throws -> ProcessOutcome {
+  ///   - spawned: called with the child's pid (= its process group id) as soon as it runs.
+  public func run(
+    _ spec: ProcessSpec, deadline: Double?, stop: StopSignal?, spawned: (Int32) -> Void = { _ in }
+  ) async throws -> ProcessOutcome {
     let started = Date().timeIntervalSince1970
     let pid = try Self.spawn(spec)
+    spawned(pid)
     var ending = ProcessOutcome.Ending.finished
     var termSentAt: Double? = nil
     while true {
@@ -160,7 +179,7 @@ public struct ProcessRunner: Sendable {
       }
       let now = Date().timeIntervalSince1970
       if let sent = termSentAt {
-        if now - sent >= grace { _ = kill(-pid, SIGKILL) }
+        if now - sent >= grace || stop?.isUrgent == true { _ = kill(-pid, SIGKILL) }
       } else if stop?.isRequested == true {
         ending = .stopped
         termSentAt = now

@@ -8,15 +8,48 @@
 import Foundation
 import LabCore
 
-/// One worker slot: an index and the GPU ids its trials see (empty on the CPU).
+/// One GPU as `CUDA_VISIBLE_DEVICES` names it: an index (`3`), a UUID (`GPU-8f…`) or a MIG id (`MIG-…`), kept verbatim.
+public struct GPUDevice: Sendable, Hashable, Codable, CustomStringConvertible, ExpressibleByIntegerLiteral,
+  ExpressibleByStringLiteral
+{
+  /// The name exactly as given.
+  public var id: String
+  public init(_ id: String) { self.id = id }
+  public init(integerLiteral value: Int) { id = String(value) }
+  public init(stringLiteral value: String) { id = value }
+  public var description: String { id }
+
+  /// Splits a device list (`--gpus`, `CUDA_VISIBLE_DEVICES`) at commas, keeping each name verbatim (blanks trimmed).
+  /// - Throws: ``LabError`` `.invalidInput` naming `field` for an empty name, a negative index or a duplicate.
+  public static func list(_ text: String, field: String) throws -> [GPUDevice] {
+    var seen: Set<String> = []
+    var devices: [GPUDevice] = []
+    for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+      let name = part.trimmingCharacters(in: .whitespaces)
+      guard !name.isEmpty else {
+        throw LabError(.invalidInput, "\(field) has an empty device name in '\(text)'", location: .init(field: field))
+      }
+      if name.hasPrefix("-") {
+        throw LabError(.invalidInput, "\(field) has a negative device '\(name)' in '\(text)'", location: .init(field: field))
+      }
+      guard seen.insert(name).inserted else {
+        throw LabError(.invalidInput, "\(field) lists device '\(name)' twice in '\(text)'", location: .init(field: field))
+      }
+      devices.append(GPUDevice(name))
+    }
+    return devices
+  }
+}
+
+/// One worker slot: an index and the GPUs its trials see (empty on the CPU).
 public struct WorkerSlot: Sendable, Hashable {
   public var index: Int
-  /// GPU ids given to the trial through `CUDA_VISIBLE_DEVICES` (local and OAR launchers).
-  public var gpus: [Int]
+  /// GPUs given to the trial through `CUDA_VISIBLE_DEVICES` (local and OAR launchers), verbatim.
+  public var gpus: [GPUDevice]
   /// The node this slot runs on (OAR launcher; nil elsewhere).
   public var node: String?
 
-  public init(index: Int, gpus: [Int], node: String? = nil) {
+  public init(index: Int, gpus: [GPUDevice], node: String? = nil) {
     self.index = index
     self.gpus = gpus
     self.node = node
@@ -28,13 +61,20 @@ public struct WorkerSlot: Sendable, Hashable {
   /// round-robin over the nodes and GPU ids restart at each node.
   /// - Throws: ``LabError`` `.invalidInput` when the slots need more GPUs than are visible.
   public static func partition(workers: Int, perTrial: Int, visible: [Int], nodes: [String] = []) throws -> [WorkerSlot] {
+    try partition(workers: workers, perTrial: perTrial, devices: visible.map { GPUDevice(String($0)) }, nodes: nodes)
+  }
+
+  /// Cuts the `devices` given (indices, UUIDs or MIG ids, verbatim) into `workers` slots of `perTrial` each.
+  public static func partition(workers: Int, perTrial: Int, devices visible: [GPUDevice], nodes: [String] = []) throws
+    -> [WorkerSlot]
+  {
     guard workers >= 1 else { throw LabError(.invalidInput, "need at least one worker, got \(workers)") }
     guard perTrial >= 0 else { throw LabError(.invalidInput, "GPUs per trial must be ≥ 0, got \(perTrial)") }
     if nodes.isEmpty {
       guard workers * perTrial <= visible.count else {
         throw LabError(
           .invalidInput,
-          "\(workers) workers × \(perTrial) GPUs need \(workers * perTrial) GPUs, but \(visible.count) are visible (\(visible))")
+          "\(workers) workers × \(perTrial) GPUs need \(workers * perTrial) GPUs, but \(visible.count) are visible (\(visible.map(\.id).joined(separator: ",")))")
       }
       return (0..<workers).map { WorkerSlot(index: $0, gpus: Array(visible[($0 * perTrial)..<(($0 + 1) * perTrial)])) }
     }
@@ -106,7 +146,7 @@ public func trialEnvironment(base: [String: String], slot: WorkerSlot, launcher:
   env["HF_DATASETS_OFFLINE"] = "1"
   env["TOKENIZERS_PARALLELISM"] = "false"
   if launcher.setsVisibleDevices {
-    env["CUDA_VISIBLE_DEVICES"] = slot.gpus.map(String.init).joined(separator: ",")
+    env["CUDA_VISIBLE_DEVICES"] = slot.gpus.map(\.id).joined(separator: ",")
   }
   return env
 }

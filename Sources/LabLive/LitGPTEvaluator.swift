@@ -67,6 +67,8 @@ public struct LitGPTEvaluator: LiveEvaluator {
     runDirectory + "/trials/trial-" + String(format: "%04d", id)
   }
 
+  public func folder(for id: TrialID) -> String? { trialFolder(id) }
+
   /// The `--seed` of trial `id`: derived from (run seed, trial id), within Lightning's 32-bit range.
   public func trialSeed(_ id: TrialID) -> UInt64 {
     SeededGenerator.deriveSeed([seed, UInt64(id), StreamPurpose.evaluation.rawValue]) & 0xFFFF_FFFF
@@ -94,11 +96,25 @@ public struct LitGPTEvaluator: LiveEvaluator {
     try prepareFolder(folder)
     try writeCommands(folder: folder, finetune: finetune, evaluate: evaluate)
 
-    let environment = trialEnvironment(base: baseEnvironment, slot: slot, launcher: launcher)
+    var environment = trialEnvironment(base: baseEnvironment, slot: slot, launcher: launcher)
+    // Marks every process of the trial, so that a resume after a crash can find the ones left behind.
+    environment[LiveMarker.runVariable] = runDirectory
+    environment[LiveMarker.trialVariable] = String(trial.id)
+    let pgidFile = folder + "/" + LiveMarker.processGroupsFile
+    let noteGroup: (Int32) -> Void = { pid in
+      if let handle = FileHandle(forWritingAtPath: pgidFile) ?? {
+        FileManager.default.createFile(atPath: pgidFile, contents: nil)
+        return FileHandle(forWritingAtPath: pgidFile)
+      }() {
+        _ = try? handle.seekToEnd()
+        handle.write(Data("\(pid)\n".utf8))
+        try? handle.close()
+      }
+    }
     let opening = Date().timeIntervalSince1970
     let deadline = trialTimeout.map { opening + $0 }
     var details: [String: String] = [
-      "live.folder": folder, "live.seed": String(trialSeed(trial.id)), "live.worker_gpus": slot.gpus.map(String.init).joined(separator: ","),
+      "live.folder": folder, "live.seed": String(trialSeed(trial.id)), "live.worker_gpus": slot.gpus.map(\.id).joined(separator: ","),
       "live.opening_time": traceTimeString(opening),
     ]
 
@@ -115,7 +131,7 @@ public struct LitGPTEvaluator: LiveEvaluator {
       ProcessSpec(
         arguments: finetune, environment: environment, workingDirectory: folder,
         stdoutPath: folder + "/finetune.stdout.log", stderrPath: folder + "/finetune.stderr.log"),
-      deadline: deadline, stop: stop)
+      deadline: deadline, stop: stop, spawned: noteGroup)
     details["live.finetune_exit"] = train.termination.description
     details["live.end_training_time"] = traceTimeString(opening + train.seconds)
     let trainLogs = Self.tail(folder + "/finetune.stdout.log") + "\n" + Self.tail(folder + "/finetune.stderr.log")
@@ -135,7 +151,7 @@ public struct LitGPTEvaluator: LiveEvaluator {
       ProcessSpec(
         arguments: evaluate, environment: environment, workingDirectory: folder,
         stdoutPath: folder + "/evaluate.stdout.log", stderrPath: folder + "/evaluate.stderr.log"),
-      deadline: deadline, stop: stop)
+      deadline: deadline, stop: stop, spawned: noteGroup)
     details["live.evaluate_exit"] = eval.termination.description
     let evalLogs = Self.tail(folder + "/evaluate.stdout.log") + "\n" + Self.tail(folder + "/evaluate.stderr.log")
     if let reason = Self.classify(step: "evaluate", outcome: eval, log: evalLogs, timeLimit: trialTimeout) {

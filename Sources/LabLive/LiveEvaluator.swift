@@ -56,6 +56,12 @@ public protocol LiveEvaluator: Sendable {
   ///   the program does not exist). A trial that fails, times out or is interrupted is an
   ///   outcome: a ``LiveResult`` whose evaluation outcome is `.failure`.
   func evaluate(_ trial: LiveTrial, slot: WorkerSlot, stop: StopSignal) async throws -> LiveResult
+  /// The folder trial `id` writes to, recorded with its running state (`live.folder`); nil when it has none.
+  func folder(for id: TrialID) -> String?
+}
+
+extension LiveEvaluator {
+  public func folder(for id: TrialID) -> String? { nil }
 }
 
 /// The failure codes live mode records (``FailureReason/code``).

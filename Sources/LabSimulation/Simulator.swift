@@ -159,60 +159,90 @@ enum SimulationEvent {
   case proposerReady
 }
 
-/// The mutable state of one simulated run.
+/// One simulated run: the shared ``SchedulingCore`` (ask/tell, pending, budget, target) and the simulated time and workers.
 private struct Engine {
+  typealias Event = SimulationEvent
+
+  var core: SchedulingCore
+  var state: SimulationState
+
+  var proposer: any Proposer { core.proposer }
+
+  init(simulator: Simulator, proposer: any Proposer, evaluator: any Evaluator) {
+    core = SchedulingCore(spec: simulator.spec, proposer: proposer)
+    state = SimulationState(simulator: simulator, proposerName: proposer.name, evaluator: evaluator)
+  }
+
+  mutating func run() throws -> RunRecord {
+    if case .measured = state.overhead { state.notes.append(Overhead.measuredNote) }
+    state.observations = core.observations
+    try core.fill(&state)
+    while state.queue.popSimultaneous(into: &state.due) {
+      let now = state.queue.now
+      state.now = now
+      for event in state.due {
+        if case .finish(let id) = event { try finish(id, now: now) }
+      }
+      state.due.removeAll(keepingCapacity: true)
+      state.observations = core.observations
+      try core.fill(&state)
+    }
+    var makespan = 0.0
+    for t in state.trials where t.end > makespan { makespan = t.end }
+    return RunRecord(spec: state.spec, trials: state.trials, makespan: makespan, notes: state.notes)
+  }
+
+  /// Tells the proposer that trial `id` has ended and frees its worker.
+  mutating func finish(_ id: Int, now: Double) throws {
+    state.freeWorkers.insert(state.trials[id].worker)
+    let completed = state.trials[id].state == .completed
+    let approximations = try core.tell(
+      id, point: state.trials[id].point, value: completed ? state.values[id] : nil,
+      failure: completed ? nil : (state.trials[id].failure ?? FailureReason("evaluator")))
+    state.record(approximations, now: now)
+  }
+}
+
+/// The simulator's side of a run: simulated time, workers, the event queue and the trials recorded (the ``TrialStarter`` the core drives).
+private struct SimulationState: TrialStarter {
   typealias Event = SimulationEvent
 
   let spec: RunSpec
   let space: SearchSpace
   let overhead: Overhead
   let checksPoints: Bool
-  let budget: Int
   let limit: Double
   let evaluationSeedPrefix: UInt64
-  var proposer: any Proposer
+  let proposerName: String
   let evaluator: any Evaluator
-  var rng: SeededGenerator
 
   var queue: EventQueue<Event>
   var due: [Event] = []
   var freeWorkers: Heap<Int>
-  /// Ids of trials proposed and not finished, in id order, and their points (the `pending` argument).
-  var running: [Int] = []
-  var pending: [Point] = []
   var trials: [TrialRecord] = []
-  var started = 0
+  /// The core's count of told trials, copied before each fill (the overhead model depends on it).
   var observations = 0
-  var best: Double? = nil
   var proposerReadyAt = 0.0
-  var launching = true
   var notes: [String] = []
+  /// The simulated time of the fill in progress.
+  var now = 0.0
+  /// The start time computed for the proposal being asked.
+  var nextStart = 0.0
 
   /// The run's metric for each trial id (NaN when failed or approximated), to avoid hashing names twice.
   var values: [Double] = []
 
-  init(simulator: Simulator, proposer: any Proposer, evaluator: any Evaluator) {
+  init(simulator: Simulator, proposerName: String, evaluator: any Evaluator) {
     spec = simulator.spec
     space = simulator.spec.space
     overhead = simulator.overhead
     checksPoints = simulator.checksPoints
-    // A proposer that owns its budget (SOO, BaMSOO as recorded) stops itself; keep a safety cap only.
-    // (Saturating: the budget is at most Limits.budget, but the cap must not trap whatever it is.)
-    budget =
-      simulator.spec.budget.map { b in
-        guard proposer.ownsBudget else { return b }
-        let (twice, overflow) = b.multipliedReportingOverflow(by: 2)
-        return overflow || twice > Int.max - 64 ? Int.max : twice + 64
-      } ?? Int.max
     limit = simulator.spec.hours.map { $0 * 3600 } ?? .infinity
     evaluationSeedPrefix = EvaluationStreams.prefix(seed: simulator.spec.seed)
-    self.proposer = proposer
+    self.proposerName = proposerName
     self.evaluator = evaluator
-    rng = SeededGenerator.stream(simulator.spec.seed, StreamPurpose.proposer.rawValue)
     queue = EventQueue(minimumCapacity: simulator.spec.workers + 1)
     freeWorkers = Heap(0..<simulator.spec.workers)
-    running.reserveCapacity(simulator.spec.workers)
-    pending.reserveCapacity(simulator.spec.workers)
     due.reserveCapacity(simulator.spec.workers + 1)
     if let b = simulator.spec.budget {
       trials.reserveCapacity(min(b, 1 << 20))
@@ -220,48 +250,11 @@ private struct Engine {
     }
   }
 
-  mutating func run() throws -> RunRecord {
-    if case .measured = overhead { notes.append(Overhead.measuredNote) }
-    try fill(now: 0)
-    while queue.popSimultaneous(into: &due) {
-      let now = queue.now
-      for event in due {
-        if case .finish(let id) = event { try finish(id, now: now) }
-      }
-      due.removeAll(keepingCapacity: true)
-      try fill(now: now)
-    }
-    var makespan = 0.0
-    for t in trials where t.end > makespan { makespan = t.end }
-    return RunRecord(spec: spec, trials: trials, makespan: makespan, notes: notes)
+  func canAsk(mode: ExecutionMode) -> Bool {
+    !freeWorkers.isEmpty && (mode == .sync || proposerReadyAt <= now)
   }
 
-  /// Asks for new trials while the policy allows it.
-  mutating func fill(now: Double) throws {
-    guard launching else { return }
-    switch spec.mode {
-    case .async:
-      while launching, !freeWorkers.isEmpty, proposerReadyAt <= now {
-        guard try launch(now: now) else {
-          if running.isEmpty { launching = false }
-          break
-        }
-      }
-    case .sync:
-      guard running.isEmpty else { return }
-      while launching, !freeWorkers.isEmpty {
-        guard try launch(now: now) else { break }
-      }
-      if running.isEmpty { launching = false }
-    }
-  }
-
-  /// Asks the proposer for one point and starts it on the lowest free worker; `false` when no trial was started.
-  mutating func launch(now: Double) throws -> Bool {
-    guard started < budget else {
-      launching = false
-      return false
-    }
+  mutating func beforeAsk(started: Int) throws -> Bool {
     if spec.budget == nil && started >= Simulator.unbudgetedTrialLimit {
       throw LabError(
         .invalidInput,
@@ -269,27 +262,28 @@ private struct Engine {
         location: .init(field: "budget"))
     }
     let ask = max(now, proposerReadyAt)
-    var start = ask + overhead.seconds(afterObservations: observations)
-    guard start < limit else {
-      launching = false
-      return false
-    }
-    let proposal: Proposal?
-    if case .measured = overhead {
-      let clock = ContinuousClock()
-      let begin = clock.now
-      proposal = try proposer.propose(pending: pending, using: &rng)
-      let elapsed = clock.now - begin
-      start += Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-    } else {
-      proposal = try proposer.propose(pending: pending, using: &rng)
-    }
-    recordApproximations(now: now)
-    guard let proposal else { return false }
-    guard start < limit else {
-      launching = false
-      return false
-    }
+    nextStart = ask + overhead.seconds(afterObservations: observations)
+    return nextStart < limit
+  }
+
+  mutating func ask(_ propose: () throws -> Proposal?) throws -> Proposal? {
+    guard case .measured = overhead else { return try propose() }
+    let clock = ContinuousClock()
+    let begin = clock.now
+    let proposal = try propose()
+    let elapsed = clock.now - begin
+    nextStart += Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    return proposal
+  }
+
+  mutating func record(_ approximations: [Approximation]) throws {
+    record(approximations, now: now)
+  }
+
+  /// Starts `proposal` on the lowest free worker at the start time computed in ``beforeAsk(started:)``.
+  mutating func start(_ proposal: Proposal) throws -> TrialID? {
+    let start = nextStart
+    guard start < limit else { return nil }
     let point = proposal.point
     try check(point)
 
@@ -327,45 +321,14 @@ private struct Engine {
       values.append(.nan)
     }
     trials.append(record)
-    running.append(id)
-    pending.append(point)
-    started += 1
     proposerReadyAt = start
     queue.schedule(.finish(id), at: end)
     if spec.mode == .async && start > now { queue.schedule(.proposerReady, at: start) }
-    return true
+    return id
   }
 
-  /// Tells the proposer that trial `id` has ended and frees its worker.
-  mutating func finish(_ id: Int, now: Double) throws {
-    if let k = running.firstIndex(of: id) {
-      running.remove(at: k)
-      pending.remove(at: k)
-    }
-    freeWorkers.insert(trials[id].worker)
-    observations += 1
-    let result: Observation.Result
-    if trials[id].state == .completed {
-      let value = values[id]
-      result = .value(spec.direction.objective(value))
-      if let b = best {
-        if spec.direction.isBetter(value, than: b) { best = value }
-      } else {
-        best = value
-      }
-      if let target = spec.target, let b = best, b == target || spec.direction.isBetter(b, than: target) {
-        launching = false
-      }
-    } else {
-      result = .failed(trials[id].failure ?? FailureReason("evaluator"))
-    }
-    try proposer.observe(Observation(trial: id, point: trials[id].point, result: result))
-    recordApproximations(now: now)
-  }
-
-  /// Records the leaves the proposer scored with its model since the last call.
-  mutating func recordApproximations(now: Double) {
-    let approximations = proposer.takeApproximations()
+  /// Records the leaves the proposer scored with its model.
+  mutating func record(_ approximations: [Approximation], now: Double) {
     guard !approximations.isEmpty else { return }
     for a in approximations {
       var metrics = Metrics()
@@ -385,12 +348,12 @@ private struct Engine {
     guard point.dimension == space.dimension, point.base.count == space.dimension else {
       throw LabError(
         .internalInconsistency,
-        "proposer '\(proposer.name)' proposed a point of dimension \(point.dimension) in a space of dimension \(space.dimension): \(point)")
+        "proposer '\(proposerName)' proposed a point of dimension \(point.dimension) in a space of dimension \(space.dimension): \(point)")
     }
     if checksPoints && !space.contains(point) {
       throw LabError(
         .internalInconsistency,
-        "proposer '\(proposer.name)' proposed a point outside the unit cube: unit \(point.unit), base \(point) (trial \(trials.count))")
+        "proposer '\(proposerName)' proposed a point outside the unit cube: unit \(point.unit), base \(point) (trial \(trials.count))")
     }
   }
 }

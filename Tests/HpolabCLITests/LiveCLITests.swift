@@ -18,6 +18,10 @@ private func liveArguments(_ folder: URL, algorithm: String = "lhs", workers: In
 private func liveFolder() throws -> URL {
   let folder = try temporaryFolder()
   try FileManager.default.createDirectory(at: folder.appendingPathComponent("ckpt"), withIntermediateDirectories: true)
+  // What the preflight looks for in a litgpt checkpoint folder.
+  for file in ["model_config.yaml", "lit_model.pth"] {
+    FileManager.default.createFile(atPath: folder.appendingPathComponent("ckpt/" + file).path, contents: Data())
+  }
   return folder
 }
 
