@@ -20,8 +20,8 @@ TRACES_REPO   := https://github.com/Kiwy3/BO_PBO_HPO_LLM
 TRACES_COMMIT := 121f8a2145fc673204f27aafc111ea01915c4eb9
 TRACE_FILES   := lhs bo soo lhs_bis bo_bis soo_bis bamsoo_bis
 # gnuplot-nox: gnuplot without the Qt/X11 front ends (any installed gnuplot command will do).
-DEB_PACKAGES  := libsqlite3-dev libopenblas-dev gnuplot-nox
-# Small linear algebra is fastest single-threaded, and results must not depend on threads.
+DEB_PACKAGES  := libsqlite3-dev gnuplot-nox
+# hpolab links no BLAS (LabNumerics has its own kernels); the peer benchmarks' numpy/torch do: one thread each.
 export OPENBLAS_NUM_THREADS := 1
 
 # Where SwiftPM builds (override to build beside another checkout's build, e.g. BUILD_DIR=.build-me).

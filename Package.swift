@@ -17,13 +17,13 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
   ],
   targets: [
-    // System libraries (Debian: libsqlite3-dev, libopenblas-dev).
+    // System library (Debian: libsqlite3-dev).
     .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
-    .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
 
     .target(name: "LabCore", swiftSettings: strict),
-    .target(name: "LabNumerics", dependencies: ["LabCore", "COpenBLAS"], swiftSettings: strict),
-    .target(name: "LabOptimizers", dependencies: ["LabCore", "LabNumerics"], swiftSettings: strict),
+    .target(name: "LabNumerics", dependencies: ["LabCore"], swiftSettings: strict),
+    .target(name: "LabGaussianProcess", dependencies: ["LabCore", "LabNumerics"], swiftSettings: strict),
+    .target(name: "LabOptimizers", dependencies: ["LabCore", "LabNumerics", "LabGaussianProcess"], swiftSettings: strict),
     .target(
       name: "LabSimulation",
       dependencies: ["LabCore", .product(name: "HeapModule", package: "swift-collections")],
@@ -55,6 +55,7 @@ let package = Package(
 
     .testTarget(name: "LabCoreTests", dependencies: ["LabCore"], swiftSettings: strict),
     .testTarget(name: "LabNumericsTests", dependencies: ["LabCore", "LabNumerics"], swiftSettings: strict),
+    .testTarget(name: "LabGaussianProcessTests", dependencies: ["LabCore", "LabNumerics", "LabGaussianProcess", "LabOptimizers"], swiftSettings: strict),
     .testTarget(name: "LabOptimizersTests", dependencies: ["LabCore", "LabNumerics", "LabOptimizers", "LabEvaluators"], swiftSettings: strict),
     .testTarget(name: "LabSimulationTests", dependencies: ["LabCore", "LabSimulation", "LabEvaluators", "LabOptimizers"], swiftSettings: strict),
     .testTarget(name: "LabEvaluatorsTests", dependencies: ["LabCore", "LabEvaluators"], swiftSettings: strict),

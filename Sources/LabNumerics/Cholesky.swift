@@ -3,8 +3,8 @@
 //   L             its lower Cholesky factor, K + δI = L·Lᵀ
 //   δ             the jitter added to the diagonal (0 when the first try succeeds)
 //   jitter ladder δ_0 = 0, δ_t = base · mean(diag K) · 10^(t−1), t = 1 … tries−1
+//   all arithmetic through ``DenseKernels`` (fixed summation order: the same bits on every CPU)
 
-import COpenBLAS
 import LabCore
 
 #if canImport(Glibc)
@@ -17,7 +17,7 @@ import Darwin
 
 /// The Cholesky factorisation K + δI = L·Lᵀ of a symmetric positive-definite matrix, with jitter escalation.
 ///
-/// The first try factors K as given (LAPACK `dpotrf`). When that fails
+/// The first try factors K as given (``DenseKernels/choleskyLower(_:order:)``). When that fails
 /// (K is singular or indefinite in floating point, e.g. because two rows of
 /// a kernel matrix are equal), a jitter δ = 1e-9 · mean(diag K) is added to
 /// the diagonal and multiplied by 10 at each further try. After the last try
@@ -69,7 +69,6 @@ public struct Cholesky: Sendable, Hashable {
   ) throws -> Double {
     precondition(storage.count >= n * n, "Cholesky.factorInPlace: storage holds \(storage.count) values, need \(n * n)")
     precondition(tries <= 1 || diagonal.count >= n, "Cholesky.factorInPlace: diagonal scratch holds \(diagonal.count) values, need \(n)")
-    configureBLAS()
     if n == 0 { return 0 }
     var meanDiagonal = 0.0
     for i in 0..<n { meanDiagonal += storage[i + i * n] }
@@ -81,7 +80,7 @@ public struct Cholesky: Sendable, Hashable {
     let attempts = max(tries, 1)
     if attempts > 1 { for i in 0..<n { diagonal[i] = storage[i + i * n] } }
     var jitter = 0.0
-    var lastInfo: Int32 = 0
+    var lastInfo = 0
     for attempt in 0..<attempts {
       if attempt > 0 {
         // Restore the lower triangle from the untouched upper one and the saved diagonal, plus jitter.
@@ -91,23 +90,17 @@ public struct Cholesky: Sendable, Hashable {
           storage[j + j * n] = diagonal[j] + jitter
         }
       }
-      var info: Int32 = 0
-      var uplo = CChar(UInt8(ascii: "L"))
-      var order = Int32(n)
-      var lda = Int32(n)
-      storage.withUnsafeMutableBufferPointer { a in
-        dpotrf_(&uplo, &order, a.baseAddress, &lda, &info)
-      }
+      let info = storage.withUnsafeMutableBufferPointer { a in DenseKernels.choleskyLower(a.baseAddress!, order: n) }
       if info == 0 { return jitter }
       lastInfo = info
     }
     return try failure(n: n, info: lastInfo, jitter: jitter, tries: attempts)
   }
 
-  private static func failure(n: Int, info: Int32, jitter: Double, tries: Int) throws -> Double {
+  private static func failure(n: Int, info: Int, jitter: Double, tries: Int) throws -> Double {
     throw LabError(
       .numerical,
-      "Cholesky: matrix of order \(n) is not positive definite (LAPACK dpotrf info \(info)) after \(tries) tries, last jitter \(jitter)"
+      "Cholesky: matrix of order \(n) is not positive definite (pivot \(info) of \(n)) after \(tries) tries, last jitter \(jitter)"
     )
   }
 
@@ -131,19 +124,19 @@ public struct Cholesky: Sendable, Hashable {
     return 2 * s
   }
 
-  /// Solves (K + δI)·x = b in place (LAPACK `dpotrs`).
+  /// Solves (K + δI)·x = b in place (two triangular solves).
   public func solve(_ b: inout [Double]) {
     precondition(b.count == order, "Cholesky.solve: \(b.count) values for order \(order)")
     Cholesky.solveInPlace(factor: factor, order: order, &b)
   }
 
-  /// Solves L·x = b in place (LAPACK `dtrtrs`): the whitened vector.
+  /// Solves L·x = b in place: the whitened vector.
   public func solveLower(_ b: inout [Double]) {
     precondition(b.count == order, "Cholesky.solveLower: \(b.count) values for order \(order)")
     Cholesky.solveLowerInPlace(factor: factor, order: order, columns: 1, &b)
   }
 
-  /// (K + δI)⁻¹ as a full symmetric matrix (LAPACK `dpotri`).
+  /// (K + δI)⁻¹ as a full symmetric matrix.
   public func inverse() -> Matrix {
     var a = factor
     Cholesky.invertInPlace(&a, order: order)
@@ -153,52 +146,49 @@ public struct Cholesky: Sendable, Hashable {
   /// Solves with a factor produced by ``factorInPlace(_:order:tries:jitterBase:)``.
   public static func solveInPlace(factor: [Double], order n: Int, _ b: inout [Double]) {
     if n == 0 { return }
-    var info: Int32 = 0
-    var uplo = CChar(UInt8(ascii: "L"))
-    var order = Int32(n)
-    var nrhs: Int32 = 1
-    var lda = Int32(n)
-    var ldb = Int32(n)
+    precondition(factor.count >= n * n && b.count >= n, "Cholesky.solveInPlace: buffers too small for order \(n)")
     factor.withUnsafeBufferPointer { a in
       b.withUnsafeMutableBufferPointer { x in
-        dpotrs_(&uplo, &order, &nrhs, a.baseAddress, &lda, x.baseAddress, &ldb, &info)
+        DenseKernels.solveLower(a.baseAddress!, ld: n, order: n, x.baseAddress!)
+        DenseKernels.solveLowerTransposed(a.baseAddress!, ld: n, order: n, x.baseAddress!)
       }
     }
   }
 
   /// Solves L·X = B in place for `columns` right-hand sides stored column-major in `b` (n × columns).
+  ///
+  /// Each column gets exactly the arithmetic of a single solve, whatever `columns` is.
   public static func solveLowerInPlace(factor: [Double], order n: Int, columns: Int, _ b: inout [Double]) {
     if n == 0 || columns == 0 { return }
-    var info: Int32 = 0
-    var uplo = CChar(UInt8(ascii: "L"))
-    var trans = CChar(UInt8(ascii: "N"))
-    var diag = CChar(UInt8(ascii: "N"))
-    var order = Int32(n)
-    var nrhs = Int32(columns)
-    var lda = Int32(n)
-    var ldb = Int32(n)
+    precondition(factor.count >= n * n && b.count >= n * columns, "Cholesky.solveLowerInPlace: buffers too small")
     factor.withUnsafeBufferPointer { a in
       b.withUnsafeMutableBufferPointer { x in
-        dtrtrs_(&uplo, &trans, &diag, &order, &nrhs, a.baseAddress, &lda, x.baseAddress, &ldb, &info)
+        for c in 0..<columns { DenseKernels.solveLower(a.baseAddress!, ld: n, order: n, x.baseAddress! + c * n) }
       }
     }
   }
 
-  /// Replaces a factor (lower triangle) by the full symmetric inverse (LAPACK `dpotri`, then mirrored).
+  /// Replaces a factor (lower triangle) by the full symmetric inverse.
   public static func invertInPlace(_ a: inout [Double], order n: Int) {
     invertLowerInPlace(&a, order: n)
     for j in 0..<n { for i in (j + 1)..<n { a[j + i * n] = a[i + j * n] } }
   }
 
-  /// Replaces a factor (lower triangle) by the lower triangle of the inverse (LAPACK `dpotri`); the strict upper triangle is left as it was.
+  /// Replaces a factor (lower triangle) by the lower triangle of the inverse; the strict upper triangle is overwritten (scratch).
+  /// - Complexity: 2n³/3 flop and one n × n scratch array.
   public static func invertLowerInPlace(_ a: inout [Double], order n: Int) {
+    var scratch = [Double](repeating: 0, count: n * n)
+    invertLowerInPlace(&a, order: n, scratch: &scratch)
+  }
+
+  /// As ``invertLowerInPlace(_:order:)`` with caller-provided scratch (at least n² values), so that nothing is allocated.
+  public static func invertLowerInPlace(_ a: inout [Double], order n: Int, scratch: inout [Double]) {
     if n == 0 { return }
-    var info: Int32 = 0
-    var uplo = CChar(UInt8(ascii: "L"))
-    var order = Int32(n)
-    var lda = Int32(n)
+    precondition(a.count >= n * n && scratch.count >= n * n, "Cholesky.invertLowerInPlace: buffers too small for order \(n)")
     a.withUnsafeMutableBufferPointer { p in
-      dpotri_(&uplo, &order, p.baseAddress, &lda, &info)
+      scratch.withUnsafeMutableBufferPointer { w in
+        DenseKernels.invertFromFactor(p.baseAddress!, order: n, scratch: w.baseAddress!)
+      }
     }
   }
 }

@@ -1,11 +1,9 @@
 // Notation
 //   A ∈ ℝ^{r×c}   a dense matrix stored column-major: A[i, j] = storage[i + j·r]
 //   n             the order of a square matrix
-//   LAPACK/BLAS   OpenBLAS, single-threaded (see `configureBLAS()`)
+//   products      ``DenseKernels`` (fixed summation order: the same bits on every CPU)
 
-import COpenBLAS
-
-/// A dense real matrix stored column-major, the layout LAPACK expects.
+/// A dense real matrix stored column-major.
 ///
 /// A value type: copying a `Matrix` copies its storage lazily (copy on write),
 /// like the standard library's arrays.
@@ -71,22 +69,22 @@ public struct Matrix: Sendable, Hashable, CustomStringConvertible {
     return out
   }
 
-  /// The product A·B (BLAS `dgemm`).
+  /// The product A·B (``DenseKernels/subtractProduct(m:p:depth:a:lda:b:bk:bj:c:ldc:)``).
   /// - Complexity: O(r·c·B.columns).
   public func multiplied(by other: Matrix) -> Matrix {
     precondition(columns == other.rows, "Matrix·Matrix: \(rows)×\(columns) times \(other.rows)×\(other.columns)")
-    configureBLAS()
     var out = Matrix(rows: rows, columns: other.columns)
     if rows == 0 || other.columns == 0 || columns == 0 { return out }
     storage.withUnsafeBufferPointer { a in
       other.storage.withUnsafeBufferPointer { b in
         out.storage.withUnsafeMutableBufferPointer { c in
-          cblas_dgemm(
-            CblasColMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(other.columns), Int32(columns), 1,
-            a.baseAddress, Int32(rows), b.baseAddress, Int32(other.rows), 0, c.baseAddress, Int32(rows))
+          DenseKernels.subtractProduct(
+            m: rows, p: other.columns, depth: columns, a: a.baseAddress!, lda: rows, b: b.baseAddress!, bk: 1,
+            bj: other.rows, c: c.baseAddress!, ldc: rows)
         }
       }
     }
+    for i in out.storage.indices { out.storage[i] = -out.storage[i] }
     return out
   }
 
@@ -99,41 +97,5 @@ public struct Matrix: Sendable, Hashable, CustomStringConvertible {
 
   public var description: String {
     (0..<rows).map { i in (0..<columns).map { j in "\(self[i, j])" }.joined(separator: " ") }.joined(separator: "\n")
-  }
-}
-
-/// Sets OpenBLAS to one thread, once per process: at the sizes hpolab uses, threading only costs.
-///
-/// Called by every LabNumerics entry point that reaches BLAS or LAPACK, so
-/// callers need not remember it; calling it again is free.
-public func configureBLAS() {
-  _ = blasConfigured
-}
-
-private let blasConfigured: Bool = {
-  openblas_set_num_threads(1)
-  return true
-}()
-
-/// Thin, allocation-free wrappers over the BLAS routines the optimisers' inner loops need.
-public enum BLAS {
-  /// y ← A·x for a square column-major `order` × `order` matrix A (BLAS `dgemv`).
-  @inlinable
-  public static func multiply(square a: [Double], order n: Int, _ x: [Double], into y: inout [Double]) {
-    precondition(a.count >= n * n && x.count >= n && y.count >= n, "BLAS.multiply: buffers too small for order \(n)")
-    if n == 0 { return }
-    gemv(a, n, x, &y)
-  }
-
-  @usableFromInline
-  internal static func gemv(_ a: [Double], _ n: Int, _ x: [Double], _ y: inout [Double]) {
-    configureBLAS()
-    a.withUnsafeBufferPointer { pa in
-      x.withUnsafeBufferPointer { px in
-        y.withUnsafeMutableBufferPointer { py in
-          cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(n), Int32(n), 1, pa.baseAddress, Int32(n), px.baseAddress, 1, 0, py.baseAddress, 1)
-        }
-      }
-    }
   }
 }

@@ -2,6 +2,7 @@
 //
 // Measures, on this machine, with warm-up, repetitions, median and spread:
 //   bo-step     one BO step (GP fit + LogEI optimisation) in 5-D at n = 10, 50, 200, 500 observations
+//   bo-scaling  CPU time per BO step over steps n … n+20 at n = 50 … 2000, a 1,000-evaluation run, W = 64 async (BOScaling.swift)
 //   bamsoo      a complete BaMSOO run of 50 evaluations (Himmelblau), per run and per proposal
 //   engine      simulated trials per second at W = 1, 8, 64 (random proposer, constant evaluator)
 //   surrogate   surrogate evaluations per second (campaign B)
@@ -270,10 +271,8 @@ func studyChild(file: String, db: String) throws {
   let database = try LabDatabase(path: db)
   let t0 = now()
   let runs = try runner.run(database: database, jobs: ProcessInfo.processInfo.activeProcessorCount)
-  var usage = rusage()
-  getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)  // the child's own peak resident set
   let result = StudyResult(
-    file: file, runs: runs, seconds: now() - t0, gpFits: gpFitCount(), peakMemoryMB: Double(usage.ru_maxrss) / 1024)
+    file: file, runs: runs, seconds: now() - t0, gpFits: gpFitCount(), peakMemoryMB: ownPeakMemoryMB())
   let data = try JSONEncoder().encode(result)
   FileHandle.standardOutput.write(data)
 }
@@ -312,6 +311,7 @@ struct Report: Codable {
   var surrogate: SurrogateResult? = nil
   var boStudy: BOStudyResult? = nil
   var studies: [StudyResult] = []
+  var boScaling: BOScalingReport? = nil
 }
 
 func markdown(_ r: Report) -> String {
@@ -334,6 +334,7 @@ func markdown(_ r: Report) -> String {
     let regrets = b.medianRegret.keys.sorted().map { "\($0) \(String(format: "%.3g", b.medianRegret[$0] ?? .nan))" }.joined(separator: ", ")
     out += "| BO study: \(b.runs) runs × 50 evaluations | \(String(format: "%.2f s", b.seconds)) | | \(b.threads) threads; median regret: \(regrets) |\n"
   }
+  if let b = r.boScaling { out += boScalingMarkdown(b) }
   for s in r.studies {
     out += "| study \(s.file) | \(String(format: "%.1f s", s.seconds)) | | \(s.runs) runs, \(s.gpFits.map(String.init) ?? "?") GP fits, peak \(String(format: "%.0f", s.peakMemoryMB)) MB |\n"
   }
@@ -344,6 +345,10 @@ func main() throws {
   let args = Array(CommandLine.arguments.dropFirst())
   if args.first == "study-child", args.count == 3 {
     try studyChild(file: args[1], db: args[2])
+    return
+  }
+  if args.first == "bo-async-child" {
+    try boAsyncChild()
     return
   }
   if args.first == "designs", args.count == 2 {
@@ -372,6 +377,7 @@ func main() throws {
       report.boStep.append(try boStep(n: n))
     }
   }
+  if wanted("bo-scaling") { report.boScaling = try boScaling() }
   if wanted("bamsoo") {
     log("bamsoo…")
     report.bamsoo = try bamsooRun()

@@ -163,3 +163,67 @@ func close(_ a: Double, _ b: Double, _ tolerance: Double) -> Bool { abs(a - b) <
     #expect(r.x == [1, 0])
   }
 }
+
+@Suite struct DenseKernelTests {
+  /// A = BᵀB/m + I for a pseudo-random B: symmetric positive definite with a known structure.
+  static func spd(_ n: Int, seed: UInt64) -> Matrix {
+    var rng = SeededGenerator(seed: seed)
+    let m = n + 3
+    var b = Matrix(rows: m, columns: n)
+    for i in b.storage.indices { b.storage[i] = 2 * rng.uniform() - 1 }
+    var a = b.transposed.multiplied(by: b)
+    for i in a.storage.indices { a.storage[i] /= Double(m) }
+    for i in 0..<n { a[i, i] += 1 }
+    return a
+  }
+
+  /// The blocked factorisation (three panels of 48 and a remainder) reproduces A, and the inverse is A⁻¹.
+  @Test func blockedFactorAndInverseReproduceTheMatrix() throws {
+    let n = 157
+    let a = Self.spd(n, seed: 4)
+    let c = try Cholesky(a)
+    #expect(c.jitter == 0)
+    #expect(c.residual(against: a) < 1e-12)
+    let product = a.multiplied(by: c.inverse())
+    var worst = 0.0
+    for i in 0..<n { for j in 0..<n { worst = max(worst, abs(product[i, j] - (i == j ? 1 : 0))) } }
+    #expect(worst < 1e-11, "‖A·A⁻¹ − I‖_max = \(worst)")
+    var rng = SeededGenerator(seed: 2)
+    let x = (0..<n).map { _ in rng.uniform() }
+    var b = a.multiplied(by: x)
+    c.solve(&b)
+    for i in 0..<n { #expect(abs(b[i] - x[i]) < 1e-11) }
+  }
+
+  /// Each element's arithmetic does not depend on the matrix size: the factor of A's leading block is, bit for bit,
+  /// the leading block of A's factor (so a blocked kernel cannot drift with the problem size or the CPU).
+  @Test func leadingBlockOfTheFactorIsTheFactorOfTheLeadingBlock() throws {
+    let a = Self.spd(130, seed: 7)
+    let k = 61
+    var lead = Matrix(rows: k, columns: k)
+    for j in 0..<k { for i in 0..<k { lead[i, j] = a[i, j] } }
+    let whole = try Cholesky(a).lower
+    let part = try Cholesky(lead).lower
+    for j in 0..<k { for i in j..<k { #expect(whole[i, j].bitPattern == part[i, j].bitPattern, "(\(i), \(j))") } }
+  }
+
+  /// A row-packed factor grown row by row solves the same systems as the blocked one.
+  @Test func packedFactorGrownByRowsMatchesTheBlockedFactor() throws {
+    let n = 70
+    let a = Self.spd(n, seed: 9)
+    var packed = PackedCholesky()
+    for i in 0..<n { try packed.append(covariances: (0..<i).map { a[i, $0] }, variance: a[i, i]) }
+    let blocked = try Cholesky(a).lower
+    for i in 0..<n { for j in 0...i { #expect(abs(packed[i, j] - blocked[i, j]) < 1e-12) } }
+    var x = (0..<n).map { Double($0 % 7) - 3 }
+    let rhs = a.multiplied(by: x)
+    var solved = rhs
+    packed.solve(&solved)
+    for i in 0..<n { #expect(abs(solved[i] - x[i]) < 1e-10) }
+    packed.truncate(to: 10)
+    #expect(packed.order == 10 && packed.storage.count == 55)
+    x = [Double](repeating: 1, count: 10)
+    packed.solveLower(&x)
+    #expect(abs(x[0] - 1 / blocked[0, 0]) < 1e-15)
+  }
+}

@@ -13,6 +13,7 @@
 //   penalised LogEI(x) = LogEI(x) + Σ_j log ψ_j(x)    (log Φ from `Normal.logCDF`).
 
 import LabCore
+import LabGaussianProcess
 import LabNumerics
 
 #if canImport(Glibc)

@@ -6,6 +6,7 @@
 //   lie                    a made-up y for p_j: min / mean / max of y (constant liar) or μ(p_j) (kriging believer)
 
 import LabCore
+import LabGaussianProcess
 import LabNumerics
 
 /// What a made-up value for a pending point is, in the constant-liar strategy.
@@ -56,6 +57,8 @@ public struct BayesOptOptions: Sendable, Hashable, Codable {
   public var initialPoints: Int = 10
   /// The GP and its fit.
   public var gp: GPOptions = GPOptions()
+  /// When the GP's hyperparameters are refitted; in between, new observations extend its Cholesky factor in O(n²).
+  public var refit: GPRefitSchedule = GPRefitSchedule()
   /// The acquisition search.
   public var acquisition: AcquisitionOptions = AcquisitionOptions()
   /// How pending points are accounted for.
@@ -84,7 +87,9 @@ public struct BayesOptOptions: Sendable, Hashable, Codable {
 ///   model learns to avoid the region); before any success they are ignored.
 /// - While fewer than two trials have completed after the design is used
 ///   up (many workers), proposals are uniform random points.
-/// - The GP hyperparameters of each step warm-start the next fit.
+/// - The GP hyperparameters of each fit warm-start the next; fits follow
+///   ``BayesOptOptions/refit`` (every step below 100 observations by default),
+///   and in between each new observation extends the Cholesky factor.
 ///
 /// References: Jones, Schonlau and Welch (1998), "Efficient global
 /// optimization of expensive black-box functions", J. Global Optim. 13;
@@ -92,8 +97,9 @@ public struct BayesOptOptions: Sendable, Hashable, Codable {
 /// for the acquisition search; Ginsbourger et al. (2010), "Kriging is
 /// well-suited to parallelize optimization", and González et al. (2016) for
 /// pending points.
-/// - Complexity: per model-based proposal, one GP fit (O(n³) per likelihood
-///   evaluation) and one acquisition search (O((raw + restarts·iterations)·n²)).
+/// - Complexity: per model-based proposal, a GP fit (O(n³) per likelihood
+///   evaluation) or, between fits, O(n²) per new observation and per pending
+///   point; and one acquisition search (O((raw + restarts·iterations)·n²)).
 public struct BayesOptProposer: Proposer, Sendable {
   public let space: SearchSpace
   public let options: BayesOptOptions
@@ -103,7 +109,7 @@ public struct BayesOptProposer: Proposer, Sendable {
   private var designUsed = 0
   private var inputs: [[Double]] = []
   private var results: [Double?] = []
-  private var lastHyperparameters: GPHyperparameters? = nil
+  private var process: IncrementalGaussianProcess
   /// The GP of the last model-based proposal (nil before the first).
   public private(set) var lastModel: GaussianProcess? = nil
 
@@ -120,7 +126,11 @@ public struct BayesOptProposer: Proposer, Sendable {
     }
     self.space = space
     self.options = options
+    self.process = IncrementalGaussianProcess(options: options.gp, schedule: options.refit)
   }
+
+  /// Hyperparameter fits so far (the rest of the model-based steps only extended the factor).
+  public var fits: Int { process.fits }
 
   public mutating func propose(pending: [Point], using rng: inout SeededGenerator) throws -> Proposal? {
     let d = space.dimension
@@ -138,8 +148,7 @@ public struct BayesOptProposer: Proposer, Sendable {
       return Proposal(point: space.point(unit: randomPoint(avoiding: pendingUnits, using: &rng)), info: ["phase": "sampling"])
     }
 
-    let gp = try GaussianProcess.fit(x: x, y: y, options: options.gp, warmStart: lastHyperparameters, using: &rng)
-    lastHyperparameters = gp.hyperparameters
+    let gp = try process.update(x: x, y: y, using: &rng)
     lastModel = gp
 
     var acquisition: LogExpectedImprovement

@@ -6,6 +6,7 @@
 //   y                  scores, larger is better; the GP standardises them itself
 
 import LabCore
+import LabGaussianProcess
 
 /// BaMSOO's default model: hpolab's ``GaussianProcess`` refitted on the evaluated centres, giving mean and standard deviation.
 ///

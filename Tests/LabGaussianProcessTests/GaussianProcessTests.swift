@@ -1,8 +1,9 @@
 import LabCore
 import LabNumerics
+import LabOptimizers
 import Testing
 
-@testable import LabOptimizers
+@testable import LabGaussianProcess
 
 #if canImport(Glibc)
 import Glibc
