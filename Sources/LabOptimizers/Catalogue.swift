@@ -33,6 +33,8 @@ public struct ProposerCatalogue: Sendable {
     .bo,
     .soo,
     .bamsoo,
+    .tpe,
+    .cmaes,
   ])
 
   /// A copy with `entry` appended (a test or an experiment that registers its own proposer).

@@ -14,9 +14,9 @@ import Testing
   }
 
   @Test func anUnknownAlgorithmListsTheValidOnes() throws {
-    let error = try #require(throws: LabError.self) { try ProposerCatalogue.make("cmaes", space: .llama32_1B, budget: 5) }
+    let error = try #require(throws: LabError.self) { try ProposerCatalogue.make("hyperband", space: .llama32_1B, budget: 5) }
     #expect(error.code == .notFound)
-    #expect(error.message == "unknown algorithm 'cmaes'; valid: random, lhs, bo, soo, bamsoo")
+    #expect(error.message == "unknown algorithm 'hyperband'; valid: random, lhs, bo, soo, bamsoo, tpe, cmaes")
   }
 
   @Test func anUnknownOptionListsTheAlgorithmsOptions() throws {
