@@ -56,7 +56,7 @@ let package = Package(
     .testTarget(name: "LabCoreTests", dependencies: ["LabCore"], swiftSettings: strict),
     .testTarget(name: "LabNumericsTests", dependencies: ["LabCore", "LabNumerics"], swiftSettings: strict),
     .testTarget(name: "LabGaussianProcessTests", dependencies: ["LabCore", "LabNumerics", "LabGaussianProcess", "LabOptimizers"], swiftSettings: strict),
-    .testTarget(name: "LabOptimizersTests", dependencies: ["LabCore", "LabNumerics", "LabOptimizers", "LabEvaluators"], swiftSettings: strict),
+    .testTarget(name: "LabOptimizersTests", dependencies: ["LabCore", "LabNumerics", "LabOptimizers", "LabEvaluators", "LabSimulation"], swiftSettings: strict),
     .testTarget(name: "LabSimulationTests", dependencies: ["LabCore", "LabSimulation", "LabEvaluators", "LabOptimizers"], swiftSettings: strict),
     .testTarget(name: "LabEvaluatorsTests", dependencies: ["LabCore", "LabEvaluators"], swiftSettings: strict),
     .testTarget(name: "LabStoreTests", dependencies: ["LabCore", "LabStore"], swiftSettings: strict),
