@@ -6,7 +6,7 @@ extension ProposerEntry {
     name: "cmaes", summary: "CMA-ES (Hansen 2016), optional IPOP restarts (Auger and Hansen 2005)",
     options: [
       OptionSpec(
-        "population", "λ, the generation size; `workers`: λ = max(W, 4 + ⌊3 ln d⌋)", .keywordOrInteger(["auto", "workers"], min: 2),
+        "population", "λ, the generation size; `workers`: λ = max(W, 4 + ⌊3 ln d⌋)", .keywordOrInteger(["auto", "workers"], min: 2, max: 65_536),
         default: "auto", defaultNote: "`auto`: 4 + ⌊3 ln d⌋"),
       OptionSpec("sigma0", "initial step size, a fraction of the unit cube", .real(.openClosed(0, 1)), defaultNote: "1/6"),
       OptionSpec(

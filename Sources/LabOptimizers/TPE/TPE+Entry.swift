@@ -5,8 +5,8 @@ extension ProposerEntry {
   public static let tpe = ProposerEntry(
     name: "tpe", summary: "tree-structured Parzen estimator (Bergstra et al. 2011), Optuna 5.0's defaults",
     options: [
-      OptionSpec("startup", "uniform proposals before the first model-based one", .integer(min: 0), default: "10"),
-      OptionSpec("candidates", "points drawn from l per proposal (EI candidates)", .integer(min: 1), default: "24"),
+      OptionSpec("startup", "uniform proposals before the first model-based one", .integer(min: 0, max: 1_000_000), default: "10"),
+      OptionSpec("candidates", "points drawn from l per proposal (EI candidates)", .integer(min: 1, max: 65_536), default: "24"),
       OptionSpec("multivariate", "one joint density (true) or one per coordinate", .boolean, default: "true"),
       OptionSpec("constant-liar", "pending points join the bad group", .boolean, default: "true"),
       OptionSpec("prior-weight", "weight of the prior kernel", .real(.init(lower: 0, lowerClosed: false)), default: "1"),
