@@ -43,7 +43,7 @@ import Testing
     ("name = \"lhs\"\n", "name = \"lhs\"\nlabel = \"../up\"\n", "studies/x.toml:13: 'label' in [algorithm[2]] must start with a letter or digit and continue with letters, digits, '-', '_' or '.' (no '..'), got '../up'"),
     ("budget = 10", "budget = 10\nrecorded = [\"../../etc/passwd\"]", "studies/x.toml:7: 'recorded' in [study] must name recorded runs (letters, digits, '_', '-', '.'), got '../../etc/passwd'"),
     // Unknown names carried no file:line.
-    ("name = \"lhs\"\n", "name = \"lhss\"\n", "studies/x.toml:12: unknown algorithm 'lhss'; valid: random, lhs, bo, soo, bamsoo"),
+    ("name = \"lhs\"\n", "name = \"lhss\"\n", "studies/x.toml:12: unknown algorithm 'lhss'; valid: random, lhs, bo, soo, bamsoo, tpe, cmaes"),
     ("evaluators = [\"constant:60\"]", "evaluators = [\"constant:60\",\n  \"bogus:1\"]", "studies/x.toml:8: unknown evaluator 'bogus:1'; valid: replay:RUN, surrogate:CAMPAIGN, function:NAME, constant[:SECONDS]"),
     ("evaluators = [\"constant:60\"]", "evaluators = [\"surrogate:C\"]", "studies/x.toml:7: unknown surrogate campaign 'surrogate:C'; valid: A, B (as surrogate:A, surrogate:B)"),
     ("evaluators = [\"constant:60\"]", "evaluators = [\"constant:nan\"]", "studies/x.toml:7: constant:SECONDS needs a finite number of seconds in 0…1,000,000, got 'nan'"),
