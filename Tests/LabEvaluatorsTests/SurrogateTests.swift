@@ -55,32 +55,32 @@ private func standardDeviation(_ x: [Double]) -> Double {
 
   @Test func checkOnTheFixedFoldSplitGivesTheSameNumbersEveryTime() throws {
     let (spec, training) = try committed(.B)
-    let first = try SurrogateValidation.check(spec: spec, training: training, sampleSize: 300)
-    let second = try SurrogateValidation.check(spec: spec, training: training, sampleSize: 300)
+    // Without the per-fold refits (a debug build is too slow for them; `hpolab surrogate check` refits every fold).
+    let first = try SurrogateValidation.check(spec: spec, training: training, sampleSize: 300, uniformDraws: 500, refit: false)
+    let second = try SurrogateValidation.check(spec: spec, training: training, sampleSize: 300, uniformDraws: 500, refit: false)
     #expect(first == second)
-    // The reach targets of campaign B, HellaSwag acc (measured: 0.978, 0.912, 0.936, 0.946).
+    // The targets of campaign B, HellaSwag acc (measured with refits in release: 0.980, 0.970, 0.946, 0.862).
     let acc = try #require(first.metrics.first { $0.metric == MetricName.hellaswagAcc })
     #expect(acc.tenFold.spearman >= 0.92)
     #expect(acc.leaveOneRunOut.spearman >= 0.87)
     #expect(acc.tenFold.topEndSpearman >= 0.75)
     #expect((0.85...0.95).contains(acc.tenFold.coverage90))
-    #expect(acc.maxPredictedMean <= acc.bestObserved + 0.005)
+    #expect(acc.maxPredictedMean <= acc.bestObserved + 0.0003)
     #expect(first.time.trainingRMSETenFold <= 1)
+    let mmlu = try #require(first.metrics.first { $0.metric == MetricName.mmluAcc })
+    #expect(mmlu.tenFold.spearman >= 0.93)
   }
 
-  @Test func noPredictedMeanExceedsTheBestObservedByMoreThanFiveThousandths() throws {
-    // Guaranteed by the warp's upper bound U = best + 0.005; checked on a random sample anyway.
-    for campaign in Campaign.allCases {
-      let (spec, training) = try committed(campaign)
-      let model = try SurrogateModel(spec: spec, training: training)
-      let best = try SurrogateFitter.values(MetricName.hellaswagAcc, of: training.trials).max() ?? 0
-      var rng = SeededGenerator(seed: 7)
-      let space = campaign.space
-      for _ in 0..<300 {
-        let c = space.configuration(for: space.point(unit: (0..<5).map { _ in rng.uniform() }))
-        let mean = try model.mean(c)[MetricName.hellaswagAcc] ?? .infinity
-        #expect(mean <= best + 0.005)
-      }
+  @Test(arguments: Campaign.allCases)
+  func noMeanExceedsTheBestRecordedScoreByMoreThanThreeTenThousandths(campaign: Campaign) throws {
+    // The rule, for each modelled metric against its own best recorded value (read from the traces
+    // here): a seeded random sample of 2 000 points, then pattern search from the best 8.
+    let (spec, training) = try committed(campaign)
+    let model = try SurrogateModel(spec: spec, training: training)
+    for (m, metric) in SurrogateSpec.modelledMetrics.enumerated() {
+      let best = try #require(training.trials.compactMap { $0.metrics[metric] }.max())
+      let found = SurrogateValidation.maxMean(model, metricIndex: m, sampleSize: 2_000)
+      #expect(found.value <= best + 0.0003, "\(campaign.rawValue) \(metric): max mean \(found.value) vs best \(best)")
     }
   }
 
@@ -137,23 +137,126 @@ private func standardDeviation(_ x: [Double]) -> Double {
     #expect(try e.evaluate(c, at: point, trial: 3, using: &r1) == e.evaluate(c, at: point, trial: 3, using: &r2))
   }
 
-  @Test func noiseOnReproducesThePlateauSpreadAndTheCliffsCollapseOrNot() throws {
-    let e = try evaluator(.B, noise: .on)
-    let point = Campaign.B.space.point(unit: [0.5, 0.5, 0.5, 0.5, 0.5])
-    func draws(_ c: Configuration) throws -> [Double] {
-      try (0..<200).map { k in
-        var rng = SeededGenerator.stream(11, UInt64(k), StreamPurpose.evaluation.rawValue)
-        return try e.evaluate(c, at: point, trial: k, using: &rng).metrics?[MetricName.hellaswagAcc] ?? .nan
-      }
+  @Test func repeatedDrawsSpreadLikeTheRecordedRepeats() throws {
+    // The 35 recorded repeated configurations of campaign B (SOO and BaMSOO): the 33 that did not
+    // collapse-or-not have a pooled SD of 4.59e-5 (numpy, from the traces: sqrt(mean s²), s with n − 1).
+    let (spec, training) = try committed(.B)
+    let model = try SurrogateModel(spec: spec, training: training)
+    let spreads = try SurrogateFidelity.repeatSpreads(training.trials, draws: 200, seed: 0) { c, rng in
+      try model.draw(c, using: &rng)[MetricName.hellaswagAcc] ?? .nan
     }
-    // Plateau (recorded repeats agree within 2e-4, SD ≈ 5e-5): expected SD between 1e-5 and 1e-3.
-    let plateau = try draws(configuration(60, 4, lr: pow(10, -5.5)))
-    let sd = standardDeviation(plateau)
-    #expect(sd > 1e-5 && sd < 1e-3, "plateau SD \(sd)")
-    // Cliff (lr = 10^-2.5, alpha/rank ≈ 0.21: recorded 0.444 and 0.265): both outcomes occur.
-    let cliff = try draws(configuration(53, 11, lr: pow(10, -2.5)))
-    #expect(cliff.contains { $0 < 0.30 })
-    #expect(cliff.contains { $0 > 0.40 })
+    #expect(spreads.count == 35)
+    let steady = spreads.filter { ($0.recordedValues.max() ?? 0) - ($0.recordedValues.min() ?? 0) < 0.01 }
+    #expect(steady.count == 33)
+    let pooled = (steady.reduce(0) { $0 + $1.recordedSD * $1.recordedSD } / Double(steady.count)).squareRoot()
+    #expect(abs(pooled - 4.586e-5) < 1e-8)
+    let median = try #require(SurrogateFidelity.median(steady.map(\.surrogateSD)))
+    #expect(median >= 0.5 * pooled && median <= 2 * pooled, "median surrogate SD \(median)")
+    // Never more than 2e-4 on the plateau (recorded ≥ 0.47).
+    for s in spreads where s.plateau { #expect(s.surrogateSD <= 2e-4, "\(s.configuration): \(s.surrogateSD)") }
+    // The recorded repeats at lr = 10^-8.5 are identical to the last digit: so are the draws there.
+    for s in spreads where abs(log10(s.configuration[3]) + 8.5) < 1e-9 {
+      #expect(s.recordedSD == 0)
+      #expect(s.surrogateSD == 0)
+    }
+  }
+
+  @Test func uniformDrawsHaveTheRecordedShapeAndNeverFallBelowChance() throws {
+    // lhs_bis, the uniform recorded design of B: 18, 14 and 6 of 50 runs below 0.26, in [0.26, 0.40) and ≥ 0.47;
+    // 95 % Wilson intervals from scipy.stats.binomtest(k, 50).proportion_ci(method='wilson').
+    let (spec, training) = try committed(.B)
+    let model = try SurrogateModel(spec: spec, training: training)
+    let design = SurrogateShares(training.trials.filter { $0.run == "lhs_bis" }.compactMap { $0.metrics[MetricName.hellaswagAcc] })
+    #expect(design.count == 50 && abs(design.collapsed - 0.36) < 1e-12 && abs(design.intermediate - 0.28) < 1e-12 && abs(design.high - 0.12) < 1e-12)
+    let values = try SurrogateFidelity.uniformDraws(space: Campaign.B.space, count: 20_000, seed: 0) { c, rng in
+      try model.draw(c, using: &rng)[MetricName.hellaswagAcc] ?? .nan
+    }
+    let shares = SurrogateShares(values)
+    #expect((0.241387...0.498590).contains(shares.collapsed), "collapsed \(shares.collapsed)")
+    #expect((0.174742...0.416651).contains(shares.intermediate), "intermediate \(shares.intermediate)")
+    #expect((0.056176...0.238048).contains(shares.high), "high \(shares.high)")
+    // No value below the lowest recorded score (0.2504, the traces) minus 3 plateau SDs.
+    let lowest = try #require(training.trials.compactMap { $0.metrics[MetricName.hellaswagAcc] }.min())
+    #expect(abs(lowest - 0.2504) < 1e-4)
+    #expect(shares.minimum >= lowest - 3 * (spec.noise.plateauSD[MetricName.hellaswagAcc] ?? 1))
+  }
+
+  @Test func drawsAtTheLearningRateCliffAreBimodal() throws {
+    // Recorded at lr = 10^-2.5 with alpha/rank < 0.4: 8 runs, 2 collapsed (≈ 0.26), 6 at ≥ 0.44, none between;
+    // 2 of 8 has the 95 % Wilson interval [0.0715, 0.5907] (scipy).
+    let (spec, training) = try committed(.B)
+    let model = try SurrogateModel(spec: spec, training: training)
+    let cliff = SurrogateFidelity.learningRateCliff(training.trials)
+    #expect(cliff.runs == 8 && cliff.collapsed == 2)
+    let probe = try SurrogateFidelity.cliffProbe(
+      name: "lr", configurations: cliff.configurations, draws: 200, recorded: cliff.recorded,
+      collapseProbability: model.collapseProbability
+    ) { c, rng in try model.draw(c, using: &rng)[MetricName.hellaswagAcc] ?? .nan }
+    #expect(probe.between <= 0.05, "between \(probe.between)")
+    #expect(probe.collapsed > 0.05 && probe.high > 0.05)
+    let p = try #require(probe.collapseProbability)
+    #expect((0.0715...0.5907).contains(p), "collapse probability \(p)")
+    // Below the cliff nothing collapses, above it everything does (recorded: none at lr ≤ 10^-2.79, all from 10^-2.27).
+    #expect(spec.gate.probability(logLearningRate: -3.5) < 0.01)
+    #expect(spec.gate.probability(logLearningRate: -1.5) > 0.99)
+  }
+
+  @Test func theWilsonIntervalMatchesScipy() {
+    // scipy.stats.binomtest(k, n).proportion_ci(method='wilson').
+    let a = SurrogateFidelity.wilson(18, 50)
+    #expect(abs(a.lowerBound - 0.2413875) < 1e-6 && abs(a.upperBound - 0.4985898) < 1e-6)
+    let b = SurrogateFidelity.wilson(2, 8)
+    #expect(abs(b.lowerBound - 0.0714792) < 1e-6 && abs(b.upperBound - 0.5907246) < 1e-6)
+  }
+
+  @Test func aQueryAtARecordedConfigurationAgreesWithTheRecordings() throws {
+    // Recorded twice (SOO, BaMSOO): rank 53, alpha 11, dropout 0.25, lr 10^-5.5, wd 1e-3 → acc 0.4722, 0.4722.
+    let (spec, training) = try committed(.B)
+    let model = try SurrogateModel(spec: spec, training: training)
+    let c = try SurrogateQuery.configuration(
+      ["lora_rank=53", "lora_alpha=11", "lora_dropout=0.25", "learning_rate=\(pow(10, -5.5))", "weight_decay=0.001"], space: Campaign.B.space)
+    let r = try SurrogateQuery.run(model, configuration: c, samples: 200, seed: 3)
+    let acc = try #require(r.metrics[MetricName.hellaswagAcc])
+    #expect(abs(acc.mean - 0.4722) < 0.002)
+    #expect(acc.q95 - acc.q05 < 4e-4)
+    #expect(r.collapseProbability < 0.001)
+    // Training ≈ 29.7 + 0.022 · 53 ≈ 30.8 min (the recorded B trials took about 30.5).
+    #expect(abs(r.trainingMinutes.q50 - 30.8) < 1)
+    #expect(try SurrogateQuery.run(model, configuration: c, samples: 200, seed: 3) == r)
+  }
+
+  @Test func aQueryOutsideTheSpaceNamesTheParameterAndItsBounds() throws {
+    let space = Campaign.B.space
+    let base = ["lora_rank=16", "lora_alpha=8", "lora_dropout=0.1", "weight_decay=1e-3"]
+    #expect(throws: LabError.self) { try SurrogateQuery.configuration(base + ["learning_rate=0.5"], space: space) }
+    do {
+      _ = try SurrogateQuery.configuration(base + ["learning_rate=0.5"], space: space)
+    } catch let error as LabError {
+      #expect(error.message.contains("learning_rate") && error.message.contains("[1e-10, 0.1]"), "\(error.message)")
+    }
+    #expect(throws: LabError.self) { try SurrogateQuery.configuration(base, space: space) }  // learning_rate missing
+    #expect(throws: LabError.self) { try SurrogateQuery.configuration(base + ["learning_rate=1e-4", "lora_rnk=3"], space: space) }
+    #expect(throws: LabError.self) { try SurrogateQuery.configuration(["lora_rank=65"] + base.dropFirst() + ["learning_rate=1e-4"], space: space) }
+    #expect(try SurrogateQuery.configuration(base + ["learning_rate=1e-4"], space: space).values == [16, 8, 0.1, 1e-4, 1e-3])
+  }
+
+  @Test func aModelFileOfAnotherVersionIsRefusedAndLeftUntouched() throws {
+    let url = try SurrogateLocations.surrogates().appendingPathComponent(SurrogateLocations.modelFileName(.B))
+    let bytes = try Data(contentsOf: url)
+    var text = try #require(String(data: bytes, encoding: .utf8))
+    text = text.replacingOccurrences(of: "\"format\" : \(SurrogateSpec.currentFormat)", with: "\"format\" : 1")
+    let old = FileManager.default.temporaryDirectory.appendingPathComponent("surrogate-format-1-\(UUID().uuidString).json")
+    try Data(text.utf8).write(to: old)
+    defer { try? FileManager.default.removeItem(at: old) }
+    #expect(throws: LabError.self) { try SurrogateSpec.read(from: old) }
+    do {
+      _ = try SurrogateSpec.read(from: old)
+    } catch let error as LabError {
+      #expect(error.code == .unsupported)
+      #expect(error.message.contains("another hpolab version"))
+    }
+    #expect(try Data(contentsOf: old) == Data(text.utf8))
+    #expect(try Data(contentsOf: url) == bytes)
   }
 
   @Test func durationsFollowTheRankCostModel() throws {
@@ -212,10 +315,10 @@ private func standardDeviation(_ x: [Double]) -> Double {
     var rng = SeededGenerator(seed: 7)
     let inputs = (0..<15).map { _ in [rng.uniform(), rng.uniform(), rng.uniform()] }
     let targets = inputs.map { sin(6 * $0[0]) + $0[1] * $0[1] + 0.1 * rng.normal() }
-    let theta = [log(0.4), log(0.7), log(3.0), log(1.3), log(0.05), 0.2]
+    let theta = [log(0.4), log(0.7), log(3.0), log(1.3), log(0.05), 0.2, -0.7]
     func nll(_ t: [Double]) -> (value: Double, gradient: [Double])? {
       SurrogateGP.negativeLogLikelihood(
-        logLengths: Array(t[0..<3]), logSignal: t[3], logNoise: t[4], mean: t[5], inputs: inputs, targets: targets)
+        logLengths: Array(t[0..<3]), logSignal: t[3], logNoise: t[4], mean: t[5], slope: t[6], inputs: inputs, targets: targets)
     }
     let analytic = try #require(nll(theta)).gradient
     for k in 0..<theta.count {
@@ -244,13 +347,13 @@ private func standardDeviation(_ x: [Double]) -> Double {
     let variance = targets.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(targets.count)
     let start = try #require(
       SurrogateGP.negativeLogLikelihood(
-        logLengths: [log(0.3), log(0.3)], logSignal: log(variance), logNoise: log(variance * 0.01), mean: mean,
+        logLengths: [log(0.3), log(0.3)], logSignal: log(variance), logNoise: log(variance * 0.01), mean: mean, slope: 0,
         inputs: inputs, targets: targets)
     ).value
     let end = try #require(
       SurrogateGP.negativeLogLikelihood(
         logLengths: logLengths, logSignal: log(fitted.signalVariance), logNoise: log(fitted.noiseVariance),
-        mean: fitted.mean, inputs: inputs, targets: targets)
+        mean: fitted.mean, slope: fitted.scalingSlope, inputs: inputs, targets: targets)
     ).value
     #expect(end < start - 1)
   }

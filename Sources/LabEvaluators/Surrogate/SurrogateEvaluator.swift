@@ -7,9 +7,11 @@ import LabCore
 ///
 /// A collapsed configuration (learning rate or alpha/rank past a cliff) is a *completed* trial
 /// with chance-level scores, as in the recordings — never a failure. With `noise: .on`, every
-/// random draw comes from the `rng` passed in (the trial's own stream): 4 normals for the
-/// metrics (the lr-cliff jitter, then one per accuracy metric), then 2 for the durations.
-/// With `.off`, the evaluator returns the mean surface and the mean durations: repeats are identical.
+/// random draw comes from the `rng` passed in (the trial's own stream): 5 numbers for the
+/// metrics (the collapse uniform, the collapsed level's normal, one normal per accuracy metric),
+/// then 2 normals for the durations (see ``SurrogateModel/draw(_:using:)``).
+/// With `.off`, the evaluator returns the mean (expected value over collapse and noise) and the
+/// mean durations: repeats are identical.
 public struct SurrogateEvaluator: Evaluator {
   /// Whether evaluations carry run-to-run noise.
   public enum Noise: String, Sendable, Hashable, Codable, CaseIterable {

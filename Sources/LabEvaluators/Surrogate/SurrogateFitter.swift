@@ -1,25 +1,34 @@
 // Fitting a surrogate on a campaign's recorded trials.
 //
 // Notation
-//   trials     the evaluated recorded trials (n); repeats: groups of trials with identical converted values
-//   warp       per metric: L = min y − 0.01, U = max y + 0.005 (see SurrogateFeatures)
-//   kernel     per metric: type-II maximum likelihood on (features, latent targets)
+//   trials     the evaluated recorded trials (n); repeat group: trials with identical converted values
+//   gate       SurrogateCollapseGate.fit on (converted, acc), collapsed = acc < min acc + 0.02
+//   trained    the trials that are not learning-rate collapses (the trained-regime GP's data)
+//   warp       per metric: L = min trained y − 0.01, U = best recorded y + 0.0002 (the no-invented-optimum margin)
+//   kernel     per metric: type-II maximum likelihood on (features, latent targets) of the trained trials
+//   collapsed  per metric: mean, SD and range of the learning-rate collapses
 //   cost       training minutes = a + b · rank by ordinary least squares; evaluation minutes = median,
 //              SD = 1.4826 · MAD (robust: a few gaps include idle time)
-//   noise      plateauSD_m = sqrt(mean (y1 − y2)² / 2) over the repeat pairs whose acc agree within 0.01;
-//              cliff jitter σ: the grid value whose expected Σ (y1 − y2)² over the repeat pairs
-//              (Monte Carlo, 64 common draws per pair) is closest to the observed one.
+//   noise      plateauSD_m = sqrt(Σ_g Σ_i (y_gi − ȳ_g)² / Σ_g (n_g − 1)) over the repeat groups at lr ≥ 10^fullFrom
+//              whose acc agree within 0.01; quietUpTo = the highest lr whose repeats agree exactly in every
+//              metric, fullFrom = the lowest lr above it whose repeats differ
+//   floor      per metric: min recorded y − 3 plateauSD_m
 
 import Foundation
 import LabCore
 
 /// Fits a ``SurrogateSpec`` on a campaign's recorded trials (deterministic: same trials, same bytes).
 public enum SurrogateFitter {
-  /// Campaign B's measured noise, used for a campaign without repeated configurations (campaign A).
-  public static let fallbackNoise = SurrogateNoiseModel(
-    cliffJitterDecades: 0.5,
-    plateauSD: [MetricName.hellaswagAcc: 4.6e-5, MetricName.hellaswagAccNorm: 7.4e-5, MetricName.mmluAcc: 1.8e-4],
-    calibration: "no repeated configuration in this campaign: campaign B's values")
+  /// The margin above the best recorded value that the trained-regime surface can reach.
+  public static let optimumMargin = 0.0002
+  /// How far below the lowest trained-regime value the warp's lower bound L sits.
+  public static let lowerMargin = 0.01
+
+  /// Campaign B's measured noise (35 repeated configurations), for a campaign without repeats.
+  public static let campaignBNoise = SurrogateNoiseModel(
+    plateauSD: [MetricName.hellaswagAcc: 5.27e-5, MetricName.hellaswagAccNorm: 8.45e-5, MetricName.mmluAcc: 2.09e-4],
+    quietUpTo: -8.5, fullFrom: -5.5, resolution: [:],
+    calibration: "campaign B's 35 repeated configurations")
 
   /// The fitted surrogate of `training`.
   /// - Throws: `.invalidInput` for fewer than 3 trials or a trial without a metric; `.numerical` from the GP.
@@ -29,14 +38,13 @@ public enum SurrogateFitter {
     guard trials.count >= 3 else {
       throw LabError(.invalidInput, "fitting surrogate \(training.campaign.rawValue) needs at least 3 evaluated trials, got \(trials.count)")
     }
-    let inputs = try trials.map { try features.features(Configuration(values: $0.converted)) }
-    var models: [SurrogateMetricModel] = []
-    for metric in SurrogateSpec.modelledMetrics {
-      let y = try values(metric, of: trials)
-      guard let lo = y.min(), let hi = y.max() else { continue }
-      let warp = SurrogateWarp(lower: max(lo - 0.01, 0), upper: min(hi + 0.005, 1))
-      let kernel = try SurrogateHyperparameterSearch().fit(inputs: inputs, targets: y.map(warp.latent))
-      models.append(SurrogateMetricModel(metric: metric, warp: warp, kernel: kernel))
+    let acc = try values(MetricName.hellaswagAcc, of: trials)
+    let chance = acc.min() ?? 0.25
+    let gate = try SurrogateCollapseGate.fit(zip(trials, acc).map { ($0.converted, $1) }, collapsedBelow: chance + 0.02)
+    let trained = try SurrogateModel.trainedRegime(trials, gate: gate)
+    let collapses = trials.filter { t in !trained.contains { $0.run == t.run && $0.line == t.line } }
+    guard trained.count >= 3 else {
+      throw LabError(.invalidInput, "fitting surrogate \(training.campaign.rawValue) needs at least 3 trials that did not collapse, got \(trained.count)")
     }
     let standardErrors = try [
       (MetricName.hellaswagAcc, MetricName.hellaswagAccStderr),
@@ -48,12 +56,25 @@ public enum SurrogateFitter {
       let sizes = zip(p, s).compactMap { p, s in s > 0 ? p * (1 - p) / (s * s) + 1 : nil }
       return SurrogateStandardError(metric: metric, stderrMetric: stderr, benchmarkSize: (median(sizes) ?? 10_042).rounded())
     }
-    var spec = SurrogateSpec(
+    var noise = try noiseModel(trials, campaign: training.campaign)
+    // HellaSwag scores are item counts over 10 042 items (the stderr formula is exact there); MMLU is a pooled group.
+    for se in standardErrors where se.metric.hasPrefix("hellaswag.") { noise.resolution[se.metric] = se.benchmarkSize }
+    let inputs = try trained.map { try features.features(Configuration(values: $0.converted)) }
+    var models: [SurrogateMetricModel] = []
+    for metric in SurrogateSpec.modelledMetrics {
+      let all = try values(metric, of: trials)
+      let y = try values(metric, of: trained)
+      guard let lo = y.min(), let best = all.max(), let lowest = all.min() else { continue }
+      let warp = SurrogateWarp(lower: max(lo - lowerMargin, 0), upper: min(best + optimumMargin, 1))
+      let kernel = try SurrogateHyperparameterSearch().fit(inputs: inputs, targets: y.map(warp.latent))
+      let collapsed = SurrogateCollapsedLevel(
+        points: zip(collapses.map { log10($0.converted[3]) }, try values(metric, of: collapses)).map { ($0, $1) }, chance: lowest)
+      let floor = lowest - 3 * (noise.plateauSD[metric] ?? 0)
+      models.append(SurrogateMetricModel(metric: metric, warp: warp, kernel: kernel, collapsed: collapsed, floor: floor))
+    }
+    return SurrogateSpec(
       campaign: training.campaign, fittedOn: training.digests, metrics: models, standardErrors: standardErrors,
-      cost: try costModel(trials), noise: fallbackNoise)
-    let model = try SurrogateModel(spec: spec, features: features, inputs: inputs, latentTargets: try models.map { m in try values(m.metric, of: trials).map(m.warp.latent) })
-    spec.noise = try noiseModel(trials, model: model)
-    return spec
+      cost: try costModel(trials), noise: noise, gate: gate)
   }
 
   static func values(_ metric: String, of trials: [RecordedTrial]) throws -> [Double] {
@@ -112,65 +133,46 @@ public enum SurrogateFitter {
     return (my - slope * mx, slope)
   }
 
-  /// Groups of evaluated trials with identical converted values (the SOO/BaMSOO shared prefix), as index pairs.
-  static func repeatPairs(_ trials: [RecordedTrial]) -> [(Int, Int)] {
-    var groups: [[Double]: [Int]] = [:]
-    var order: [[Double]] = []
-    for (i, t) in trials.enumerated() {
-      if groups[t.converted] == nil { order.append(t.converted) }
-      groups[t.converted, default: []].append(i)
+  /// The trained-regime noise of `trials` from their repeat groups; campaign B's values, scaled, when there are none.
+  static func noiseModel(_ trials: [RecordedTrial], campaign: Campaign) throws -> SurrogateNoiseModel {
+    let groups = SurrogateFidelity.repeatGroups(trials)
+    func spread(_ g: [RecordedTrial], _ metric: String) -> Double {
+      let y = g.compactMap { $0.metrics[metric] }
+      return (y.max() ?? 0) - (y.min() ?? 0)
     }
-    var pairs: [(Int, Int)] = []
-    for key in order {
-      let members = groups[key] ?? []
-      for a in 0..<members.count { for b in (a + 1)..<max(members.count, a + 1) { pairs.append((members[a], members[b])) } }
+    let agreeing = groups.filter { spread($0, MetricName.hellaswagAcc) < 0.01 }
+    let logLR = { (g: [RecordedTrial]) in log10(g[0].converted[3]) }
+    let identical = agreeing.filter { g in SurrogateSpec.modelledMetrics.allSatisfy { spread(g, $0) == 0 } }
+    let differing = agreeing.filter { g in SurrogateSpec.modelledMetrics.contains { spread(g, $0) > 0 } }
+    guard let fullFrom = differing.map(logLR).min() else {
+      // No repeats: campaign B's SDs scaled by the binomial ratio sqrt(p(1 − p)) at the two plateaus.
+      var noise = campaignBNoise
+      let plateauB = [MetricName.hellaswagAcc: 0.478, MetricName.hellaswagAccNorm: 0.638, MetricName.mmluAcc: 0.375]
+      for metric in SurrogateSpec.modelledMetrics {
+        let best = try values(metric, of: trials).max() ?? 0.5
+        let pB = plateauB[metric] ?? 0.5
+        noise.plateauSD[metric] = (noise.plateauSD[metric] ?? 0) * (best * (1 - best) / (pB * (1 - pB))).squareRoot()
+      }
+      noise.calibration = "no repeated configuration in campaign \(campaign.rawValue): campaign B's plateau SDs scaled by sqrt(p(1 − p)) at this campaign's best"
+      return noise
     }
-    return pairs
-  }
-
-  static func noiseModel(_ trials: [RecordedTrial], model: SurrogateModel) throws -> SurrogateNoiseModel {
-    let pairs = repeatPairs(trials)
-    guard pairs.count >= 3 else { return fallbackNoise }
-    // Plateau pairs: repeats whose HellaSwag acc agree within 0.01 (the others collapsed or not at a cliff).
-    let acc = try values(MetricName.hellaswagAcc, of: trials)
-    let plateauPairs = pairs.filter { abs(acc[$0.0] - acc[$0.1]) < 0.01 }
+    let quietUpTo = identical.map(logLR).filter { $0 < fullFrom }.max() ?? fullFrom
+    let noisy = agreeing.filter { logLR($0) >= fullFrom }
     var plateau: [String: Double] = [:]
     for metric in SurrogateSpec.modelledMetrics {
-      let y = try values(metric, of: trials)
-      let squares = plateauPairs.reduce(0) { $0 + (y[$1.0] - y[$1.1]) * (y[$1.0] - y[$1.1]) }
-      plateau[metric] = (squares / Double(max(2 * plateauPairs.count, 1))).squareRoot()
-    }
-    // Cliff jitter, calibrated on HellaSwag acc (the objective), common random numbers across the grid.
-    let observed = pairs.reduce(0) { $0 + (acc[$1.0] - acc[$1.1]) * (acc[$1.0] - acc[$1.1]) }
-    let draws = 64
-    var rng = SeededGenerator.stream(stableHash("surrogate-noise-calibration"))
-    let normals = (0..<(pairs.count * draws)).map { _ in (rng.normal(), rng.normal()) }
-    let base = try pairs.map { try model.features.features(Configuration(values: trials[$0.0].converted)) }
-    let scale = model.features.perDecade
-    let plateauVariance = 2 * pow(plateau[MetricName.hellaswagAcc] ?? 0, 2)
-    var best = (sigma: 0.0, gap: Double.infinity)
-    for step in 0...40 {
-      let sigma = Double(step) * 0.0125  // capped at 0.5 decades (see docs/surrogate.md)
-      var expected = 0.0
-      for (p, f) in base.enumerated() {
-        var sum = 0.0
-        for k in 0..<draws {
-          let z = normals[p * draws + k]
-          var f1 = f
-          var f2 = f
-          f1[1] += sigma * scale.learningRate * z.0
-          f2[1] += sigma * scale.learningRate * z.1
-          let d = model.mean(metricIndex: 0, features: f1) - model.mean(metricIndex: 0, features: f2)
-          sum += d * d
-        }
-        expected += sum / Double(draws) + plateauVariance
+      var squares = 0.0
+      var freedom = 0
+      for g in noisy {
+        let y = g.compactMap { $0.metrics[metric] }
+        let m = y.reduce(0, +) / Double(max(y.count, 1))
+        squares += y.reduce(0) { $0 + ($1 - m) * ($1 - m) }
+        freedom += y.count - 1
       }
-      let gap = abs(expected - observed)
-      if gap < best.gap { best = (sigma, gap) }
+      plateau[metric] = (squares / Double(max(freedom, 1))).squareRoot()
     }
     return SurrogateNoiseModel(
-      cliffJitterDecades: best.sigma, plateauSD: plateau,
-      calibration: "\(pairs.count) repeated configurations (Σ(Δacc)² = \(String(format: "%.5f", observed)))")
+      plateauSD: plateau, quietUpTo: quietUpTo, fullFrom: fullFrom, resolution: [:],
+      calibration: "\(groups.count) repeated configurations: \(identical.count) identical (lr ≤ 10^\(String(format: "%.2f", quietUpTo))), \(noisy.count) noisy from lr 10^\(String(format: "%.2f", fullFrom)), \(groups.count - agreeing.count) collapse-or-not")
   }
 
   static func median(_ values: [Double]) -> Double? {

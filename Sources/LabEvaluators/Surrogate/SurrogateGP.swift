@@ -5,15 +5,18 @@
 //   d            number of input features (5: see SurrogateFeatures)
 //   X  [n × d]   training inputs, row-major, each feature in [0, 1] over the search space
 //   z  [n]       training targets in the latent (warped) scale
-//   ℓ  [d]       ARD length-scales;  σf²  signal variance;  σn²  noise variance;  m  constant mean
+//   ℓ  [d]       ARD length-scales;  σf²  signal variance;  σn²  noise variance
+//   m(x)         prior mean m + s x₀, linear in the log10(alpha/rank) feature (explicit basis functions,
+//                Rasmussen and Williams §2.7, here with m and s fitted by maximum likelihood): far from the
+//                data the surface follows the alpha/rank trend instead of reverting to a constant
 //   r            scaled distance  sqrt(Σ_i ((x_i − x'_i) / ℓ_i)²)
 //   k(r)         Matérn-5/2:  σf² (1 + √5 r + 5r²/3) exp(−√5 r)
 //   K  [n × n]   k(X, X) + (σn² + δ) I, symmetric (so row- and column-major storage coincide);
 //                L  its lower Cholesky factor, K = L Lᵀ, column-major (LabNumerics.Cholesky, LAPACK dpotrf)
 //   δ            jitter: 0, then 1e-10 … 1e-4 × mean(diag K) when the factorisation fails
-//   α  [n]       K⁻¹ (z − m)
-//   μ(x*)        m + k(x*, X) α;   v(x*) = σf² − k*ᵀ K⁻¹ k*   (latent posterior variance)
-//   NLL          ½ (z − m)ᵀ α + ½ log det K + ½ n log 2π   (negative log marginal likelihood)
+//   α  [n]       K⁻¹ (z − m(X))
+//   μ(x*)        m(x*) + k(x*, X) α;   v(x*) = σf² − k*ᵀ K⁻¹ k*   (latent posterior variance)
+//   NLL          ½ (z − m(X))ᵀ α + ½ log det K + ½ n log 2π   (negative log marginal likelihood)
 //
 // Reference: C. E. Rasmussen and C. K. I. Williams, Gaussian Processes for Machine Learning,
 // MIT Press 2006, algorithm 2.1 (prediction) and eq. 5.9 (gradient of the marginal likelihood).
@@ -30,15 +33,22 @@ public struct SurrogateKernelParameters: Sendable, Hashable, Codable {
   public var signalVariance: Double
   /// Noise variance σn² (latent scale): run-to-run noise plus whatever the kernel cannot fit.
   public var noiseVariance: Double
-  /// Constant prior mean m (latent scale).
+  /// Prior mean at feature 0 = 0 (latent scale).
   public var mean: Double
+  /// Slope of the prior mean along feature 0, log10(alpha/rank): m(x) = mean + scalingSlope · x₀.
+  public var scalingSlope: Double
 
-  public init(lengthScales: [Double], signalVariance: Double, noiseVariance: Double, mean: Double) {
+  public init(lengthScales: [Double], signalVariance: Double, noiseVariance: Double, mean: Double, scalingSlope: Double = 0) {
     self.lengthScales = lengthScales
     self.signalVariance = signalVariance
     self.noiseVariance = noiseVariance
     self.mean = mean
+    self.scalingSlope = scalingSlope
   }
+
+  /// The prior mean m(x).
+  @inline(__always)
+  func priorMean(_ x: [Double]) -> Double { mean + scalingSlope * x[0] }
 }
 
 /// A Gaussian process conditioned on training data: Cholesky factor and weights ready for prediction.
@@ -76,7 +86,7 @@ struct SurrogateGP: Sendable {
         .numerical,
         "the \(n) × \(n) kernel matrix of the surrogate (length-scales \(parameters.lengthScales), σf² \(parameters.signalVariance), σn² \(parameters.noiseVariance)) is not positive definite, even with jitter: \(error.message)")
     }
-    var residual = targets.map { $0 - parameters.mean }
+    var residual = zip(inputs, targets).map { $1 - parameters.priorMean($0) }
     cholesky.solve(&residual)
     weights = residual
   }
@@ -124,7 +134,7 @@ struct SurrogateGP: Sendable {
   /// Posterior mean of the latent function at `x`.
   func mean(_ x: [Double]) -> Double {
     let sf2 = parameters.signalVariance
-    var mu = parameters.mean
+    var mu = parameters.priorMean(x)
     for (i, row) in inputs.enumerated() {
       var r2 = 0.0
       for f in 0..<inverseSquaredLengths.count {
@@ -139,7 +149,7 @@ struct SurrogateGP: Sendable {
   /// Posterior mean and predictive variance (latent variance plus noise variance) at `x`.
   func predict(_ x: [Double]) -> (mean: Double, variance: Double) {
     var k = crossKernel(x)
-    var mu = parameters.mean
+    var mu = parameters.priorMean(x)
     for i in 0..<k.count { mu += k[i] * weights[i] }
     cholesky.solveLower(&k)
     var q = 0.0
@@ -153,10 +163,10 @@ struct SurrogateGP: Sendable {
 
 extension SurrogateGP {
   /// The negative log marginal likelihood of `targets` and its gradient with respect to
-  /// (log ℓ_1 … log ℓ_d, log σf², log σn², m); nil when K is not positive definite.
+  /// (log ℓ_1 … log ℓ_d, log σf², log σn², m, s); nil when K is not positive definite.
   /// - Complexity: O(n³ + n² d).
   static func negativeLogLikelihood(
-    logLengths: [Double], logSignal: Double, logNoise: Double, mean: Double, inputs x: [[Double]], targets: [Double]
+    logLengths: [Double], logSignal: Double, logNoise: Double, mean: Double, slope: Double, inputs x: [[Double]], targets: [Double]
   ) -> (value: Double, gradient: [Double])? {
     let n = x.count
     let d = logLengths.count
@@ -167,7 +177,7 @@ extension SurrogateGP {
     for i in 0..<n { k[i * n + i] += sn2 + 1e-10 }
     // One try, no jitter ladder: a K that needs more jitter is outside the search's domain.
     guard (try? Cholesky.factorInPlace(&k, order: n, tries: 1, jitterBase: 0)) != nil else { return nil }
-    var alpha = targets.map { $0 - mean }
+    var alpha = zip(x, targets).map { $1 - mean - slope * $0[0] }
     let residual = alpha
     Cholesky.solveInPlace(factor: k, order: n, &alpha)
     var value = 0.5 * Double(n) * log(2 * Double.pi)
@@ -177,7 +187,7 @@ extension SurrogateGP {
     var w = k
     Cholesky.invertInPlace(&w, order: n)
     for j in 0..<n { for i in 0..<n { w[i + j * n] -= alpha[i] * alpha[j] } }
-    var gradient = [Double](repeating: 0, count: d + 3)
+    var gradient = [Double](repeating: 0, count: d + 4)
     let root5 = 5.0.squareRoot()
     for i in 0..<n {
       // Diagonal: ∂K_ii/∂log σf² = σf², ∂K_ii/∂log σn² = σn².
@@ -203,8 +213,13 @@ extension SurrogateGP {
       }
     }
     var meanGradient = 0.0
-    for a in alpha { meanGradient -= a }
+    var slopeGradient = 0.0
+    for i in 0..<n {
+      meanGradient -= alpha[i]
+      slopeGradient -= alpha[i] * x[i][0]
+    }
     gradient[d + 2] = meanGradient
+    gradient[d + 3] = slopeGradient
     return (value, gradient)
   }
 }

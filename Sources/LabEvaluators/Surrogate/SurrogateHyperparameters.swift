@@ -1,8 +1,8 @@
 // Type-II maximum likelihood for the surrogate's Gaussian processes.
 //
 // Notation
-//   θ = (log ℓ_1 … log ℓ_d, log σf², log σn², m)   the hyperparameters (see SurrogateGP)
-//   lo ≤ θ ≤ hi                                  box bounds on the logs; m is unbounded
+//   θ = (log ℓ_1 … log ℓ_d, log σf², log σn², m, s)   the hyperparameters (see SurrogateGP)
+//   lo ≤ θ ≤ hi                                  box bounds on the logs; m and s are unbounded
 //   f(θ) = NLL(θ)                                minimised within the box by LabNumerics' BoundedMinimizer
 //                                               (projected L-BFGS: Nocedal 1980; Bertsekas 1982)
 //
@@ -34,18 +34,18 @@ struct SurrogateHyperparameterSearch: Sendable {
     let n = Double(targets.count)
     let mean = targets.reduce(0, +) / n
     let variance = max(targets.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / n, 1e-8)
-    let start: [Double] = Array(repeating: log(0.3), count: d) + [log(variance), log(variance * 0.01), mean]
+    let start: [Double] = Array(repeating: log(0.3), count: d) + [log(variance), log(variance * 0.01), mean, 0]
     let lower = Array(repeating: logLengthBounds.lowerBound, count: d)
-      + [logSignalBounds.lowerBound, logNoiseBounds.lowerBound, -.infinity]
+      + [logSignalBounds.lowerBound, logNoiseBounds.lowerBound, -.infinity, -.infinity]
     let upper = Array(repeating: logLengthBounds.upperBound, count: d)
-      + [logSignalBounds.upperBound, logNoiseBounds.upperBound, .infinity]
+      + [logSignalBounds.upperBound, logNoiseBounds.upperBound, .infinity, .infinity]
     var options = BoundedMinimizerOptions(
       maxIterations: maxIterations, gradientTolerance: gradientTolerance, functionTolerance: functionTolerance)
     options.memory = memory
     let result = BoundedMinimizer.minimize(from: start, lower: lower, upper: upper, options: options) { theta, gradient in
       guard
         let r = SurrogateGP.negativeLogLikelihood(
-          logLengths: Array(theta[0..<d]), logSignal: theta[d], logNoise: theta[d + 1], mean: theta[d + 2],
+          logLengths: Array(theta[0..<d]), logSignal: theta[d], logNoise: theta[d + 1], mean: theta[d + 2], slope: theta[d + 3],
           inputs: inputs, targets: targets)
       else { return .infinity }  // K not positive definite: the line search treats it as a failed step
       for k in 0..<gradient.count { gradient[k] = r.gradient[k] }
@@ -58,6 +58,6 @@ struct SurrogateHyperparameterSearch: Sendable {
     let theta = result.x
     return SurrogateKernelParameters(
       lengthScales: theta[0..<d].map { exp($0) }, signalVariance: exp(theta[d]), noiseVariance: exp(theta[d + 1]),
-      mean: theta[d + 2])
+      mean: theta[d + 2], scalingSlope: theta[d + 3])
   }
 }

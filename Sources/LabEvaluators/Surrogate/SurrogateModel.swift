@@ -1,12 +1,18 @@
 // Predictions of a fitted surrogate: mean surface, predictive quantiles, noisy draws, durations.
 //
-// Notation (per metric m)
-//   f        the five features of a configuration (SurrogateFeatures)
-//   μ_m(f)   the GP's latent posterior mean;  s_m(f)² its predictive variance (latent + noise)
-//   y_m      = L_m + (U_m − L_m) σ(μ_m(f))   the mean surface (the median of the predictive distribution)
-//   q-quantile of the prediction: L_m + (U_m − L_m) σ(μ_m + Φ⁻¹(q) s_m)   (the warp is monotone)
-//   noisy draw: f' = f + δ (δ on the lr feature only, SD = cliff jitter in decades, shared by all m),
-//               y_m = L_m + (U_m − L_m) σ(μ_m(f')) + ε_m,   ε_m ~ N(0, plateauSD_m²)
+// Notation (per metric m; see SurrogateCollapse for the gate and the collapsed level)
+//   f        the five features of a configuration (SurrogateFeatures);  λ = log10 lr
+//   p(λ)     the collapse probability (the gate)
+//   μ_m(f)   the trained-regime GP's latent posterior mean;  s_m(f)² its predictive variance (latent + noise)
+//   T_m(f)   = L_m + (U_m − L_m) σ(μ_m(f))   the trained-regime surface (U_m = best recorded + 0.0002)
+//   C_m(λ)   the collapsed level (a line in λ, residual SD, recorded range)
+//   mean     E y_m = p c_m(λ) + (1 − p) T_m(f)         (≤ U_m: no invented optimum)
+//   draw     u ~ U(0,1), z ~ N(0,1) shared by the metrics, ε_m ~ N(0,1) independent:
+//            u < p:  y_m = C_m(λ, z)                     (a collapsed run)
+//            else:   y_m = T_m(f) + σ_m(λ) ε_m        (σ_m(λ): SurrogateNoiseModel, heteroscedastic in lr)
+//            then y_m is rounded to the benchmark's resolution 1/N_m (HellaSwag: N = 10 042 items) and
+//            floored at the recorded minimum − 3 plateau SDs
+//   predictive  the mixture p N(c_m, sd_m²) + (1 − p) warp(N(μ_m, s_m²)); quantiles by bisection on its CDF
 
 import Foundation
 import LabCore
@@ -20,7 +26,7 @@ public struct SurrogateModel: Sendable {
   let processes: [SurrogateGP]
   let standardErrorByMetric: [String: SurrogateStandardError]
 
-  /// Conditions the fitted hyperparameters of `spec` on `training`.
+  /// Conditions the fitted hyperparameters of `spec` on `training` (its trained-regime trials).
   /// - Throws: `.invalidInput` when the training set is not the one the spec was fitted on (digests
   ///   differ: refit with `hpolab surrogate fit`) or of another campaign; `.numerical` from the Cholesky.
   public init(spec: SurrogateSpec, training: SurrogateTrainingSet) throws {
@@ -37,9 +43,10 @@ public struct SurrogateModel: Sendable {
       }
     }
     let features = try SurrogateFeatures(space: spec.campaign.space)
-    let inputs = try training.trials.map { try features.features(Configuration(values: $0.converted)) }
+    let trained = try SurrogateModel.trainedRegime(training.trials, gate: spec.gate)
+    let inputs = try trained.map { try features.features(Configuration(values: $0.converted)) }
     let targets = try spec.metrics.map { model in
-      try training.trials.map { trial -> Double in
+      try trained.map { trial -> Double in
         guard let y = trial.metrics[model.metric] else {
           throw LabError(.invalidInput, "recorded trial has no \(model.metric)", location: .init(file: trial.run, line: trial.line, field: model.metric))
         }
@@ -49,7 +56,18 @@ public struct SurrogateModel: Sendable {
     try self.init(spec: spec, features: features, inputs: inputs, latentTargets: targets)
   }
 
-  /// A model conditioned on explicit inputs and latent targets (cross-validation folds).
+  /// The trials of the trained regime: every evaluated trial except the learning-rate collapses.
+  /// - Throws: `.invalidInput` for a trial without HellaSwag acc.
+  static func trainedRegime(_ trials: [RecordedTrial], gate: SurrogateCollapseGate) throws -> [RecordedTrial] {
+    try trials.filter { t in
+      guard let acc = t.metrics[MetricName.hellaswagAcc] else {
+        throw LabError(.invalidInput, "recorded trial has no \(MetricName.hellaswagAcc)", location: .init(file: t.run, line: t.line, field: MetricName.hellaswagAcc))
+      }
+      return !gate.isLearningRateCollapse(converted: t.converted, acc: acc)
+    }
+  }
+
+  /// A model conditioned on explicit trained-regime inputs and latent targets.
   init(spec: SurrogateSpec, features: SurrogateFeatures, inputs: [[Double]], latentTargets: [[Double]]) throws {
     self.spec = spec
     self.features = features
@@ -59,46 +77,76 @@ public struct SurrogateModel: Sendable {
     self.standardErrorByMetric = Dictionary(spec.standardErrors.map { ($0.metric, $0) }, uniquingKeysWith: { a, _ in a })
   }
 
-  /// The mean surface (predictive medians) of every modelled metric at `configuration`.
+  /// log10(lr) from a feature vector.
+  func logLearningRate(features f: [Double]) -> Double {
+    features.learningRate.lowerBound + f[1] * (features.learningRate.upperBound - features.learningRate.lowerBound)
+  }
+
+  /// The collapse probability p(λ) at `configuration`.
+  /// - Throws: `.invalidInput` for a configuration the features cannot take.
+  public func collapseProbability(_ configuration: Configuration) throws -> Double {
+    spec.gate.probability(logLearningRate: logLearningRate(features: try features.features(configuration)))
+  }
+
+  /// The mean (expected value over collapse and noise) of every modelled metric at `configuration`.
   /// - Throws: `.invalidInput` for a configuration the features cannot take (see ``SurrogateFeatures/features(_:)``).
   public func mean(_ configuration: Configuration) throws -> [String: Double] {
     mean(features: try features.features(configuration))
   }
 
-  /// The mean surface at feature vector `f`.
+  /// The mean at feature vector `f`.
   public func mean(features f: [Double]) -> [String: Double] {
     var out: [String: Double] = [:]
-    for (model, gp) in zip(spec.metrics, processes) { out[model.metric] = model.warp.value(gp.mean(f)) }
+    for m in spec.metrics.indices { out[spec.metrics[m].metric] = mean(metricIndex: m, features: f) }
     return out
   }
 
   /// The mean of one metric (index into ``SurrogateSpec/metrics``) at feature vector `f`.
-  func mean(metricIndex: Int, features f: [Double]) -> Double {
-    spec.metrics[metricIndex].warp.value(processes[metricIndex].mean(f))
+  func mean(metricIndex m: Int, features f: [Double]) -> Double {
+    let p = spec.gate.probability(logLearningRate: logLearningRate(features: f))
+    let model = spec.metrics[m]
+    let l = logLearningRate(features: f)
+    return p * model.collapsed.mean(logLearningRate: l) + (1 - p) * model.warp.value(processes[m].mean(f))
   }
 
   /// The predictive distribution of each metric at `configuration`.
   public func predictive(_ configuration: Configuration) throws -> [SurrogatePredictive] {
     let f = try features.features(configuration)
+    return predictive(features: f, processes: processes)
+  }
+
+  func predictive(features f: [Double], processes: [SurrogateGP]) -> [SurrogatePredictive] {
+    let l = logLearningRate(features: f)
+    let p = spec.gate.probability(logLearningRate: l)
     return zip(spec.metrics, processes).map { model, gp in
-      let p = gp.predict(f)
-      return SurrogatePredictive(metric: model.metric, warp: model.warp, latentMean: p.mean, latentSD: p.variance.squareRoot())
+      let g = gp.predict(f)
+      return SurrogatePredictive(
+        metric: model.metric, warp: model.warp, latentMean: g.mean, latentSD: g.variance.squareRoot(),
+        collapseProbability: p, collapsedMean: model.collapsed.mean(logLearningRate: l), collapsedSD: model.collapsed.sd,
+        collapsedRange: model.collapsed.lower...model.collapsed.upper)
     }
   }
 
-  /// One noisy draw of every metric at `configuration`: cliff jitter (shared) plus plateau noise.
+  /// One noisy draw of every metric at `configuration`: collapse or not, then the regime's noise.
   ///
-  /// Draws exactly 1 + (number of metrics) normals from `rng`, in a fixed order.
+  /// Draws exactly 2 + (number of metrics) numbers from `rng`, in a fixed order: the collapse
+  /// uniform, the collapsed level's shared normal, one normal per metric.
   public func draw(_ configuration: Configuration, using rng: inout SeededGenerator) throws -> [String: Double] {
-    var f = try features.features(configuration)
-    let jitter = spec.noise.cliffJitterDecades
-    let scale = features.perDecade
-    f[1] += rng.normal() * jitter * scale.learningRate
+    let f = try features.features(configuration)
+    let l = logLearningRate(features: f)
+    let collapsed = rng.uniform() < spec.gate.probability(logLearningRate: l)
+    let z = rng.normal()
     var out: [String: Double] = [:]
     for (model, gp) in zip(spec.metrics, processes) {
-      let sd = spec.noise.plateauSD[model.metric] ?? 0
-      let y = model.warp.value(gp.mean(f)) + sd * rng.normal()
-      out[model.metric] = min(max(y, 0), 1)
+      let e = rng.normal()
+      var y: Double
+      if collapsed {
+        y = model.collapsed.value(logLearningRate: l, z)
+      } else {
+        y = model.warp.value(gp.mean(f)) + spec.noise.sd(model.metric, logLearningRate: l) * e
+      }
+      if let n = spec.noise.resolution[model.metric], n > 0 { y = (y * n).rounded() / n }
+      out[model.metric] = min(max(y, model.floor), 1)
     }
     return out
   }
@@ -123,18 +171,55 @@ public struct SurrogateModel: Sendable {
   }
 }
 
-/// The predictive distribution of one metric at one configuration: a warped normal.
+/// The predictive distribution of one metric at one configuration: collapsed level or a warped normal.
 public struct SurrogatePredictive: Sendable, Hashable {
   public var metric: String
   public var warp: SurrogateWarp
   public var latentMean: Double
   public var latentSD: Double
+  public var collapseProbability: Double
+  /// The collapsed level here: mean, residual SD and the recorded range it is clipped to.
+  public var collapsedMean: Double
+  public var collapsedSD: Double
+  public var collapsedRange: ClosedRange<Double>
 
-  /// The median (what the mean surface reports).
-  public var median: Double { warp.value(latentMean) }
+  /// The expected value: p · collapsed mean + (1 − p) · trained-regime surface.
+  public var mean: Double { collapseProbability * collapsedMean + (1 - collapseProbability) * warp.value(latentMean) }
 
-  /// The `q`-quantile, q in (0, 1).
-  public func quantile(_ q: Double) -> Double { warp.value(latentMean + surrogateNormalQuantile(q) * latentSD) }
+  /// The median.
+  public var median: Double { quantile(0.5) }
+
+  /// The cumulative probability at `y`.
+  public func cdf(_ y: Double) -> Double {
+    let p = collapseProbability
+    var collapsedPart: Double
+    if collapsedSD > 0 {
+      collapsedPart = y < collapsedRange.lowerBound ? 0 : (y >= collapsedRange.upperBound ? 1 : 0.5 * erfc(-(y - collapsedMean) / (collapsedSD * 2.0.squareRoot())))
+    } else {
+      collapsedPart = y >= collapsedMean ? 1 : 0
+    }
+    var trainedPart: Double
+    if y <= warp.lower {
+      trainedPart = 0
+    } else if y >= warp.upper {
+      trainedPart = 1
+    } else {
+      let z = warp.latent(y)
+      trainedPart = latentSD > 0 ? 0.5 * erfc(-(z - latentMean) / (latentSD * 2.0.squareRoot())) : (z >= latentMean ? 1 : 0)
+    }
+    return p * collapsedPart + (1 - p) * trainedPart
+  }
+
+  /// The `q`-quantile, q in (0, 1) (bisection on the CDF to 1e-7).
+  public func quantile(_ q: Double) -> Double {
+    var lo = min(warp.lower, collapsedRange.lowerBound) - 1e-6
+    var hi = max(warp.upper, collapsedRange.upperBound) + 1e-6
+    for _ in 0..<60 where hi - lo > 1e-7 {
+      let mid = (lo + hi) / 2
+      if cdf(mid) < q { lo = mid } else { hi = mid }
+    }
+    return (lo + hi) / 2
+  }
 
   /// The central interval of probability `level` (e.g. 0.9).
   public func interval(_ level: Double) -> ClosedRange<Double> {

@@ -12,7 +12,7 @@ import LabCore
 /// can never be silently conditioned on other data than it was fitted on.
 public struct SurrogateSpec: Sendable, Hashable, Codable {
   /// The version of this file format; bumped when a field changes meaning.
-  public static let currentFormat = 1
+  public static let currentFormat = 2
 
   public var format: Int
   public var campaign: Campaign
@@ -24,13 +24,16 @@ public struct SurrogateSpec: Sendable, Hashable, Codable {
   public var standardErrors: [SurrogateStandardError]
   public var cost: SurrogateCostModel
   public var noise: SurrogateNoiseModel
+  /// The learning-rate collapse probability.
+  public var gate: SurrogateCollapseGate
 
   /// The accuracy metrics modelled, in order.
   public static let modelledMetrics = [MetricName.hellaswagAcc, MetricName.hellaswagAccNorm, MetricName.mmluAcc]
 
   public init(
     campaign: Campaign, fittedOn: [SurrogateTraceDigest], metrics: [SurrogateMetricModel],
-    standardErrors: [SurrogateStandardError], cost: SurrogateCostModel, noise: SurrogateNoiseModel
+    standardErrors: [SurrogateStandardError], cost: SurrogateCostModel, noise: SurrogateNoiseModel,
+    gate: SurrogateCollapseGate
   ) {
     self.format = SurrogateSpec.currentFormat
     self.campaign = campaign
@@ -39,11 +42,12 @@ public struct SurrogateSpec: Sendable, Hashable, Codable {
     self.standardErrors = standardErrors
     self.cost = cost
     self.noise = noise
+    self.gate = gate
   }
 
   /// Reads a spec from a JSON file.
   /// - Throws: `.notFound`, `.io`, or `.parse` (naming the file) when it cannot be read, and
-  ///   `.unsupported` for a newer format.
+  ///   `.unsupported` for a file written by another version (format ≠ ``currentFormat``: refit).
   public static func read(from url: URL) throws -> SurrogateSpec {
     guard FileManager.default.fileExists(atPath: url.path) else {
       throw LabError(.notFound, "surrogate model file does not exist; run 'hpolab surrogate fit'", location: .init(file: url.path))
@@ -52,14 +56,16 @@ public struct SurrogateSpec: Sendable, Hashable, Codable {
     do { data = try Data(contentsOf: url) } catch {
       throw LabError(.io, "cannot read surrogate model file", location: .init(file: url.path), underlying: error)
     }
-    let spec: SurrogateSpec
-    do { spec = try JSONDecoder().decode(SurrogateSpec.self, from: data) } catch {
+    struct Header: Decodable { var format: Int }
+    if let header = try? JSONDecoder().decode(Header.self, from: data), header.format != currentFormat {
+      throw LabError(
+        .unsupported,
+        "surrogate model format \(header.format) was written by another hpolab version (this one reads \(currentFormat)); run 'hpolab surrogate fit'",
+        location: .init(file: url.path, field: "format"))
+    }
+    do { return try JSONDecoder().decode(SurrogateSpec.self, from: data) } catch {
       throw LabError(.parse, "not a surrogate model file", location: .init(file: url.path), underlying: error)
     }
-    guard spec.format <= currentFormat else {
-      throw LabError(.unsupported, "surrogate model format \(spec.format) is newer than this hpolab (\(currentFormat))", location: .init(file: url.path, field: "format"))
-    }
-    return spec
   }
 
   /// The spec as pretty, key-sorted JSON (stable bytes for a given fit).
@@ -94,15 +100,21 @@ public struct SurrogateTraceDigest: Sendable, Hashable, Codable {
   }
 }
 
-/// The model of one accuracy metric: output warp and Gaussian-process hyperparameters.
+/// The model of one accuracy metric: trained-regime warp and Gaussian-process hyperparameters, collapsed level, floor.
 public struct SurrogateMetricModel: Sendable, Hashable, Codable {
   public var metric: String
   public var warp: SurrogateWarp
   public var kernel: SurrogateKernelParameters
-  public init(metric: String, warp: SurrogateWarp, kernel: SurrogateKernelParameters) {
+  /// What a run collapsed at the learning-rate cliff scores.
+  public var collapsed: SurrogateCollapsedLevel
+  /// No draw is lower: the recorded minimum − 3 plateau SDs.
+  public var floor: Double
+  public init(metric: String, warp: SurrogateWarp, kernel: SurrogateKernelParameters, collapsed: SurrogateCollapsedLevel, floor: Double) {
     self.metric = metric
     self.warp = warp
     self.kernel = kernel
+    self.collapsed = collapsed
+    self.floor = floor
   }
 }
 
@@ -149,24 +161,36 @@ public struct SurrogateCostModel: Sendable, Hashable, Codable {
   public func trainingMinutes(rank: Double) -> Double { trainingIntercept + trainingPerRank * rank }
 }
 
-/// Run-to-run noise: jitter of the learning-rate cliff's position plus a small plateau noise per metric.
+/// Run-to-run noise of the trained regime: normal, with an SD that grows with the learning rate.
 ///
-/// A repeat of a configuration is modelled as the mean surface evaluated at a jittered
-/// log10(lr) (one normal draw, shared by all metrics, so a collapsed HellaSwag comes with a
-/// collapsed MMLU), plus independent normal noise of SD `plateauSD[metric]`. On the plateau the
-/// surface is flat in lr, so repeats agree to the plateau SD; at the lr cliff a small shift
-/// collapses the run or not. The alpha/rank cliff is not jittered: its repeats agree (the
-/// recordings show no collapse-or-not there).
+/// The recorded repeats (campaign B) are identical to the last digit at lr = 10^-8.5 and differ by
+/// 0–2 benchmark items at lr = 10^-5.5, on the plateau and on the alpha/rank slope alike. So
+/// σ_m(λ) = plateauSD_m · clamp((λ − quietUpTo) / (fullFrom − quietUpTo), 0, 1): zero up to the highest
+/// lr whose repeats agree exactly, the pooled plateau SD from the lowest lr whose repeats differ, linear
+/// in log10 lr between (an assumption: no repeats were recorded between). Draws are rounded to the
+/// benchmark's resolution (`resolution[m]` items), as the recorded accuracies are item counts.
 public struct SurrogateNoiseModel: Sendable, Hashable, Codable {
-  /// SD of the cliff jitter, in decades of lr.
-  public var cliffJitterDecades: Double
-  /// Plateau run-to-run SD per metric.
+  /// Plateau run-to-run SD per metric (pooled over the repeated configurations).
   public var plateauSD: [String: Double]
+  /// log10(lr) up to which repeats are identical (σ = 0).
+  public var quietUpTo: Double
+  /// log10(lr) from which σ = plateauSD.
+  public var fullFrom: Double
+  /// Number of items per metric: draws are rounded to multiples of 1/N (absent: not rounded).
+  public var resolution: [String: Double]
   /// The repeated configurations it was calibrated on (or what it was taken from).
   public var calibration: String
-  public init(cliffJitterDecades: Double, plateauSD: [String: Double], calibration: String) {
-    self.cliffJitterDecades = cliffJitterDecades
+  public init(plateauSD: [String: Double], quietUpTo: Double, fullFrom: Double, resolution: [String: Double], calibration: String) {
     self.plateauSD = plateauSD
+    self.quietUpTo = quietUpTo
+    self.fullFrom = fullFrom
+    self.resolution = resolution
     self.calibration = calibration
+  }
+
+  /// σ_m(λ).
+  public func sd(_ metric: String, logLearningRate l: Double) -> Double {
+    let ramp = fullFrom > quietUpTo ? min(max((l - quietUpTo) / (fullFrom - quietUpTo), 0), 1) : (l >= fullFrom ? 1 : 0)
+    return (plateauSD[metric] ?? 0) * ramp
   }
 }

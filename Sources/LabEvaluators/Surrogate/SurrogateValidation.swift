@@ -63,7 +63,31 @@ public struct SurrogateCheckReport: Sendable, Hashable, Codable {
   public var metrics: [SurrogateMetricCheck]
   public var time: SurrogateTimeCheck
   public var noise: SurrogateNoiseModel
+  public var fidelity: SurrogateFidelityReport
   public var targets: [SurrogateTarget]
+}
+
+/// Noisy draws against the recordings: repeat spread, shares of uniform draws, cliffs.
+public struct SurrogateFidelityReport: Sendable, Hashable, Codable {
+  public var repeats: [SurrogateRepeatSpread]
+  public var medianRecordedSD: Double
+  /// sqrt(mean s_rec²) over the repeats that did not collapse-or-not (acc agree within 0.01).
+  public var pooledRecordedSD: Double
+  /// The median surrogate SD over the same repeats.
+  public var medianSurrogateSD: Double
+  public var maxPlateauSurrogateSD: Double
+  public var uniform: SurrogateShares
+  /// The shares of the uniform recorded design (lhs_bis for B, lhs for A) and their Wilson intervals.
+  public var recordedDesign: SurrogateShares
+  public var recordedDesignRun: String
+  public var wilsonCollapsed: ClosedRange<Double>
+  public var wilsonIntermediate: ClosedRange<Double>
+  public var wilsonHigh: ClosedRange<Double>
+  public var recordedMinimum: Double
+  public var plateauSD: Double
+  public var cliffs: [SurrogateCliffProbe]
+  /// The Wilson interval of the recorded collapse share at the lr cliff (nil: no recorded run there).
+  public var learningRateCliffWilson: ClosedRange<Double>?
 }
 
 /// Validation of a fitted surrogate against its own recorded trials.
@@ -86,7 +110,9 @@ public enum SurrogateValidation {
 
   /// Runs every check. `sampleSize` sets the random sample of the max-mean search (20 000 by default).
   /// - Throws: what ``SurrogateModel`` throws; `.invalidInput` for fewer than 10 trials.
-  public static func check(spec: SurrogateSpec, training: SurrogateTrainingSet, sampleSize: Int = 20_000) throws -> SurrogateCheckReport {
+  public static func check(
+    spec: SurrogateSpec, training: SurrogateTrainingSet, sampleSize: Int = 20_000, uniformDraws: Int = 20_000, refit: Bool = true
+  ) throws -> SurrogateCheckReport {
     let trials = training.trials
     guard trials.count >= 10 else {
       throw LabError(.invalidInput, "checking a surrogate needs at least 10 evaluated trials, got \(trials.count)")
@@ -95,15 +121,14 @@ public enum SurrogateValidation {
     let features = full.features
     let inputs = try trials.map { try features.features(Configuration(values: $0.converted)) }
     let observed = try spec.metrics.map { try SurrogateFitter.values($0.metric, of: trials) }
-    let latent = zip(spec.metrics, observed).map { m, y in y.map(m.warp.latent) }
     let acc = try SurrogateFitter.values(MetricName.hellaswagAcc, of: trials)
     let threshold = topEndThreshold(spec.campaign)
     let top = acc.indices.filter { acc[$0] >= threshold }
 
     let runs = SurrogateTrainingSet.runs(of: spec.campaign)
     let loro = runs.map { run in trials.indices.filter { trials[$0].run == run } }.filter { !$0.isEmpty }
-    let tenFold = try crossValidate(spec: spec, features: features, inputs: inputs, latent: latent, folds: tenFolds(count: trials.count))
-    let leaveRun = try crossValidate(spec: spec, features: features, inputs: inputs, latent: latent, folds: loro)
+    let tenFold = try crossValidate(spec: spec, trials: trials, folds: tenFolds(count: trials.count), refit: refit)
+    let leaveRun = try crossValidate(spec: spec, trials: trials, folds: loro, refit: refit)
 
     var metricChecks: [SurrogateMetricCheck] = []
     for (m, model) in spec.metrics.enumerated() {
@@ -119,46 +144,68 @@ public enum SurrogateValidation {
           bestObserved: y.max() ?? .nan, maxPredictedMean: search.value, maxPredictedAt: search.at))
     }
     let time = try timeCheck(trials)
+    let fidelity = try fidelityReport(full, trials: trials, uniformDraws: uniformDraws)
     var targets: [SurrogateTarget] = []
     if let a = metricChecks.first(where: { $0.metric == MetricName.hellaswagAcc }) {
       targets.append(.init(name: "hellaswag.acc 10-fold Spearman", value: a.tenFold.spearman, goal: "≥ 0.92", met: a.tenFold.spearman >= 0.92))
       targets.append(.init(name: "hellaswag.acc leave-one-run-out Spearman", value: a.leaveOneRunOut.spearman, goal: "≥ 0.87", met: a.leaveOneRunOut.spearman >= 0.87))
       targets.append(.init(name: "hellaswag.acc top-end Spearman (10-fold)", value: a.tenFold.topEndSpearman, goal: "≥ 0.75", met: a.tenFold.topEndSpearman >= 0.75))
       targets.append(.init(name: "hellaswag.acc 90% interval coverage (10-fold)", value: a.tenFold.coverage90, goal: "0.85–0.95", met: (0.85...0.95).contains(a.tenFold.coverage90)))
-      targets.append(.init(name: "hellaswag.acc max predicted mean − best observed", value: a.maxPredictedMean - a.bestObserved, goal: "≤ 0.005", met: a.maxPredictedMean - a.bestObserved <= 0.005))
+    }
+    for m in metricChecks {
+      let excess = m.maxPredictedMean - m.bestObserved
+      targets.append(.init(name: "\(m.metric) max mean − best recorded", value: excess, goal: "≤ 0.0003", met: excess <= 0.0003))
     }
     if let mm = metricChecks.first(where: { $0.metric == MetricName.mmluAcc }) {
       targets.append(.init(name: "mmlu.acc 10-fold Spearman", value: mm.tenFold.spearman, goal: "≥ 0.93", met: mm.tenFold.spearman >= 0.93))
     }
+    let f = fidelity
+    if !f.repeats.isEmpty {
+      let ratio = f.medianSurrogateSD / f.pooledRecordedSD
+      targets.append(.init(name: "repeat spread: median surrogate SD / pooled recorded SD (non-cliff repeats)", value: ratio, goal: "0.5–2", met: (0.5...2).contains(ratio)))
+      targets.append(.init(name: "repeat spread: largest surrogate SD on the plateau", value: f.maxPlateauSurrogateSD, goal: "≤ 0.0002", met: f.maxPlateauSurrogateSD <= 2e-4))
+    }
+    targets.append(.init(name: "uniform draws: collapsed share (< 0.26)", value: f.uniform.collapsed, goal: wilsonGoal(f.wilsonCollapsed), met: f.wilsonCollapsed.contains(f.uniform.collapsed)))
+    targets.append(.init(name: "uniform draws: intermediate share [0.26, 0.40)", value: f.uniform.intermediate, goal: wilsonGoal(f.wilsonIntermediate), met: f.wilsonIntermediate.contains(f.uniform.intermediate)))
+    targets.append(.init(name: "uniform draws: high share (≥ 0.47)", value: f.uniform.high, goal: wilsonGoal(f.wilsonHigh), met: f.wilsonHigh.contains(f.uniform.high)))
+    let floor = f.recordedMinimum - 3 * f.plateauSD
+    targets.append(.init(name: "uniform draws: lowest value", value: f.uniform.minimum, goal: String(format: "≥ %.4f (recorded min − 3 plateau SD)", floor), met: f.uniform.minimum >= floor))
+    if let cliff = f.cliffs.first, cliff.draws > 0 {
+      targets.append(.init(name: "lr cliff 10^-2.5 (alpha/rank < 0.4): share of draws between 0.30 and 0.42", value: cliff.between, goal: "≤ 0.05 (bimodal)", met: cliff.between <= 0.05))
+      if let p = cliff.collapseProbability, let w = f.learningRateCliffWilson {
+        targets.append(.init(name: "lr cliff 10^-2.5 (alpha/rank < 0.4): collapse probability", value: p, goal: wilsonGoal(w) + " (recorded collapses)", met: w.contains(p)))
+      }
+    }
     targets.append(.init(name: "training-time RMSE (10-fold, minutes)", value: time.trainingRMSETenFold, goal: "≤ 1", met: time.trainingRMSETenFold <= 1))
     return SurrogateCheckReport(
       campaign: spec.campaign, trials: trials.count, foldSeed: foldSeed, topEndThreshold: threshold, topEndTrials: top.count,
-      metrics: metricChecks, time: time, noise: spec.noise, targets: targets)
+      metrics: metricChecks, time: time, noise: spec.noise, fidelity: fidelity, targets: targets)
   }
 
-  /// Held-out predictive distributions per metric (index-aligned with the trials).
-  static func crossValidate(spec: SurrogateSpec, features: SurrogateFeatures, inputs: [[Double]], latent: [[Double]], folds: [[Int]]) throws -> [[SurrogatePredictive]] {
-    let n = inputs.count
-    let placeholder = SurrogatePredictive(metric: "", warp: SurrogateWarp(lower: 0, upper: 1), latentMean: 0, latentSD: 0)
+  /// Held-out predictive distributions per metric (index-aligned with the trials). With `refit`, every fold
+  /// refits the whole surrogate (gate, warps, hyperparameters, noise) on its training trials: no leakage.
+  static func crossValidate(spec: SurrogateSpec, trials: [RecordedTrial], folds: [[Int]], refit: Bool) throws -> [[SurrogatePredictive]] {
+    let n = trials.count
+    let placeholder = SurrogatePredictive(
+      metric: "", warp: SurrogateWarp(lower: 0, upper: 1), latentMean: 0, latentSD: 0, collapseProbability: 0,
+      collapsedMean: 0, collapsedSD: 0, collapsedRange: 0...0)
     var out = spec.metrics.map { _ in [SurrogatePredictive](repeating: placeholder, count: n) }
     for fold in folds {
       let held = Set(fold)
       let train = (0..<n).filter { !held.contains($0) }
       guard !train.isEmpty else { continue }
-      let model = try SurrogateModel(
-        spec: spec, features: features, inputs: train.map { inputs[$0] }, latentTargets: latent.map { z in train.map { z[$0] } })
+      let subset = try SurrogateTrainingSet(campaign: spec.campaign, trials: train.map { trials[$0] })
+      let foldSpec = refit ? try SurrogateFitter.fit(subset) : spec
+      let model = try SurrogateModel(spec: foldSpec, training: subset)
       for i in fold {
-        for (m, gp) in model.processes.enumerated() {
-          let p = gp.predict(inputs[i])
-          out[m][i] = SurrogatePredictive(metric: spec.metrics[m].metric, warp: spec.metrics[m].warp, latentMean: p.mean, latentSD: p.variance.squareRoot())
-        }
+        for (m, p) in try model.predictive(Configuration(values: trials[i].converted)).enumerated() { out[m][i] = p }
       }
     }
     return out
   }
 
   static func scores(_ predictions: [SurrogatePredictive], _ y: [Double], top: [Int]) -> SurrogateCVScores {
-    let medians = predictions.map(\.median)
+    let medians = predictions.map(\.mean)
     let mse = zip(medians, y).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } / Double(y.count)
     let mean = y.reduce(0, +) / Double(y.count)
     let variance = y.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(y.count)
@@ -247,6 +294,47 @@ public enum SurrogateValidation {
       if current > best.value { best = (current, value(u).1) }
     }
     return best
+  }
+
+  static func wilsonGoal(_ w: ClosedRange<Double>) -> String { String(format: "%.3f–%.3f (95%% Wilson)", w.lowerBound, w.upperBound) }
+
+  /// Repeat spread, uniform-draw shares and cliff probes of `model`'s noisy draws (fixed seeds).
+  static func fidelityReport(_ model: SurrogateModel, trials: [RecordedTrial], uniformDraws: Int) throws -> SurrogateFidelityReport {
+    let draw: (Configuration, inout SeededGenerator) throws -> Double = { c, rng in
+      try model.draw(c, using: &rng)[MetricName.hellaswagAcc] ?? .nan
+    }
+    let repeats = try SurrogateFidelity.repeatSpreads(trials, draw: draw)
+    let space = model.spec.campaign.space
+    let uniform = SurrogateShares(try SurrogateFidelity.uniformDraws(space: space, count: uniformDraws, draw: draw))
+    let designRun = model.spec.campaign == .B ? "lhs_bis" : "lhs"
+    let design = trials.filter { $0.run == designRun }.compactMap { $0.metrics[MetricName.hellaswagAcc] }
+    let recorded = SurrogateShares(design)
+    let n = design.count
+    func k(_ share: Double) -> Int { Int((share * Double(n)).rounded()) }
+    let lr = SurrogateFidelity.learningRateCliff(trials)
+    let scaling = SurrogateFidelity.scalingCliff(trials, rankUpper: space.parameters[0].upper)
+    let cliffs = [
+      try SurrogateFidelity.cliffProbe(
+        name: "lr 10^-2.5", configurations: lr.configurations, recorded: lr.recorded, collapseProbability: model.collapseProbability, draw: draw),
+      try SurrogateFidelity.cliffProbe(
+        name: "alpha/rank 1.1", configurations: scaling.configurations, recorded: scaling.recorded, collapseProbability: model.collapseProbability,
+        draw: draw),
+    ]
+    let steady = repeats.filter { ($0.recordedValues.max() ?? 0) - ($0.recordedValues.min() ?? 0) < 0.01 }
+    let pooled = (steady.reduce(0) { $0 + $1.recordedSD * $1.recordedSD } / Double(max(steady.count, 1))).squareRoot()
+    return SurrogateFidelityReport(
+      repeats: repeats,
+      medianRecordedSD: SurrogateFidelity.median(repeats.map(\.recordedSD)) ?? .nan,
+      pooledRecordedSD: pooled,
+      medianSurrogateSD: SurrogateFidelity.median(steady.map(\.surrogateSD)) ?? .nan,
+      maxPlateauSurrogateSD: repeats.filter(\.plateau).map(\.surrogateSD).max() ?? .nan,
+      uniform: uniform, recordedDesign: recorded, recordedDesignRun: designRun,
+      wilsonCollapsed: SurrogateFidelity.wilson(k(recorded.collapsed), n),
+      wilsonIntermediate: SurrogateFidelity.wilson(k(recorded.intermediate), n),
+      wilsonHigh: SurrogateFidelity.wilson(k(recorded.high), n),
+      recordedMinimum: trials.compactMap { $0.metrics[MetricName.hellaswagAcc] }.min() ?? .nan,
+      plateauSD: model.spec.noise.plateauSD[MetricName.hellaswagAcc] ?? 0,
+      cliffs: cliffs, learningRateCliffWilson: lr.runs > 0 ? SurrogateFidelity.wilson(lr.collapsed, lr.runs) : nil)
   }
 
   static func timeCheck(_ trials: [RecordedTrial]) throws -> SurrogateTimeCheck {
