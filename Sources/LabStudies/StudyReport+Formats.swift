@@ -10,6 +10,22 @@ extension StudyReport {
 
   private static func p(_ x: Double) -> String { x < 0.0001 ? "<0.0001" : String(format: "%.4f", x) }
 
+  /// How many simulated runs end above the best recorded run (hellaswag.acc), per algorithm: a sentence.
+  private func exceedingBestRecorded() -> String {
+    guard let best = recorded.map(\.final).filter({ !$0.isNaN }).max() else { return "" }
+    let simulated = groups.filter { $0.metric == MetricName.hellaswagAcc && $0.direction == "maximize" }
+    let above = simulated.flatMap { g in g.finals.filter { $0 > best } }
+    let total = simulated.reduce(0) { $0 + $1.finals.count }
+    var md = "\nSimulated runs whose best hellaswag.acc exceeds the best recorded run (\(Self.f(best))): \(above.count) of \(total)"
+    if let top = above.max() { md += String(format: ", by at most %+.4f", top - best) }
+    let per = simulated.compactMap { g -> String? in
+      let n = g.finals.filter { $0 > best }.count
+      return n > 0 ? "\(g.algorithm) \(n)/\(g.finals.count)" : nil
+    }
+    if !per.isEmpty { md += " (" + per.joined(separator: ", ") + ")" }
+    return md + ".\n"
+  }
+
   /// The report as Markdown: final scores, ranks, significance, time-to-target, speed-up, recorded runs.
   public func markdown() -> String {
     var md = "# Study `\(study)`\n\n"
@@ -75,6 +91,7 @@ extension StudyReport {
       for r in recorded {
         md += "| \(r.run) | \(r.algorithm) | \(Self.f(r.final)) | \(r.comparedWith ?? "–") | \(Self.f(r.percentile, 1)) |\n"
       }
+      md += exceedingBestRecorded()
     }
     return md
   }
