@@ -1,7 +1,7 @@
 // Notation
 //   x (n1), y (n2)   two independent samples;  N = n1 + n2
 //   R1               sum of the mid-ranks of x in the pooled sample (ties get their average rank)
-//   U1 = R1 − n1(n1+1)/2,  U2 = n1·n2 − U1;  U = max(U1, U2) is reported (scipy's convention)
+//   U1 = R1 − n1(n1+1)/2,  U2 = n1·n2 − U1;  U1 is reported (scipy's convention: the U of x)
 //   t_j              sizes of the groups of tied values
 //   d_i = x_i − y_i  paired differences (Wilcoxon); zeros are dropped (Wilcoxon's method), n = #nonzero
 //   W+, W−           sums of the ranks of |d| for positive / negative d;  T = min(W+, W−)
@@ -37,15 +37,18 @@ public func midRanks(_ values: [Double]) -> (ranks: [Double], ties: [Int]) {
 
 /// How a p-value was obtained.
 public enum PValueMethod: String, Sendable, Hashable, Codable {
-  /// The exact null distribution (no ties, small samples).
+  /// The exact null distribution of the rank statistic (no ties; scipy's `method="exact"`).
   case exact
+  /// The exact permutation distribution of the mid-rank statistic, every arrangement enumerated
+  /// (ties present; scipy's `method=PermutationMethod(n_resamples=inf)`).
+  case permutation
   /// The normal approximation, with tie correction (and a continuity correction for Mann–Whitney).
   case normal
 }
 
 /// The outcome of a two-sample or paired rank test.
 public struct RankTestResult: Sendable, Hashable, Codable {
-  /// U = max(U1, U2) for Mann–Whitney; T = min(W+, W−) for Wilcoxon.
+  /// U1 (the U of the first sample, as `scipy.stats.mannwhitneyu` returns) for Mann–Whitney; T = min(W+, W−) for Wilcoxon.
   public var statistic: Double
   /// Two-sided p-value.
   public var p: Double
@@ -56,65 +59,94 @@ public struct RankTestResult: Sendable, Hashable, Codable {
 
 /// The Mann–Whitney U test (Mann and Whitney 1947, *Ann. Math. Statist.* 18(1)), two-sided.
 ///
-/// Exact p-values come from the null distribution of U, counted by the
-/// recurrence f(m, n, u) = f(m − 1, n, u − n) + f(m, n − 1, u); they are used
-/// when there are no ties and `n1·n2 ≤ exactLimit`. Otherwise the normal
-/// approximation with tie-corrected variance
+/// When `n1·n2 ≤ exactLimit` the p-value is exact: the null distribution of
+/// the mid-rank sum R1 over all C(N, n1) ways to split the pooled sample
+/// (``rankSumDistribution(_:choose:)``) gives p = min(1, 2·min(P(R1 ≤ r1), P(R1 ≥ r1))).
+/// Without ties this is the classical exact test (`scipy.stats.mannwhitneyu(method="exact")`);
+/// with ties it is the exact permutation test on mid-ranks
+/// (`method=scipy.stats.PermutationMethod(n_resamples=numpy.inf)`), which
+/// scipy's `"exact"` is not: it applies the tie-free table to a tied U. For
+/// larger samples the normal approximation with tie-corrected variance
 /// σ² = n1 n2 / 12 · ((N + 1) − Σ(t³ − t) / (N(N − 1))) and a continuity
-/// correction of ½ is used (as `scipy.stats.mannwhitneyu(method="asymptotic")`).
+/// correction of ½ is used (as `method="asymptotic"`).
+///
+/// The statistic is U1 = R1 − n1(n1 + 1)/2, the number of pairs (x, y) with
+/// x > y, ties counting ½ — what scipy returns (U2 = n1·n2 − U1 is that of `y`).
 /// - Returns: nil when a sample is empty.
-/// - Complexity: O(n1² n2²)/2 time for the exact path, O(N log N) otherwise.
+/// - Complexity: O(N · m · (m N)) time for the exact path with m = min(n1, n2), O(N log N) otherwise.
 public func mannWhitneyU(_ x: [Double], _ y: [Double], exactLimit: Int = 900) -> RankTestResult? {
   let n1 = x.count, n2 = y.count
   guard n1 > 0, n2 > 0 else { return nil }
   let (ranks, ties) = midRanks(x + y)
   let r1 = ranks[0..<n1].reduce(0, +)
   let u1 = r1 - Double(n1 * (n1 + 1)) / 2
-  let u2 = Double(n1 * n2) - u1
-  let u = max(u1, u2)
-  if ties.isEmpty && n1 * n2 <= exactLimit {
-    // P(U ≥ u) by symmetry equals P(U ≤ n1 n2 − u).
-    let counts = mannWhitneyCounts(n1, n2)
-    let total = counts.reduce(0, +)
-    let lowTail = Int((Double(n1 * n2) - u).rounded())
-    let tail = counts[0...lowTail].reduce(0, +) / total
-    return RankTestResult(statistic: u, p: min(1, 2 * tail), method: .exact, z: nil)
+  if n1 * n2 <= exactLimit {
+    // Enumerate the smaller sample's positions; doubled mid-ranks are integers.
+    let doubled = ranks.map { Int(($0 * 2).rounded()) }
+    let smallIsX = n1 <= n2
+    let m = smallIsX ? n1 : n2
+    let counts = rankSumDistribution(doubled, choose: m)
+    let observed = smallIsX ? Int((2 * r1).rounded()) : doubled[n1...].reduce(0, +)
+    var below = 0.0, above = 0.0, total = 0.0
+    for (s, c) in counts.enumerated() where c > 0 {
+      total += c
+      if s <= observed { below += c }
+      if s >= observed { above += c }
+    }
+    let p = min(1, 2 * min(below, above) / total)
+    return RankTestResult(statistic: u1, p: p, method: ties.isEmpty ? .exact : .permutation, z: nil)
   }
+  let u = max(u1, Double(n1 * n2) - u1)
   let n = Double(n1 + n2)
   let mean = Double(n1 * n2) / 2
   let tieSum = ties.reduce(0.0) { $0 + Double($1 * $1 * $1 - $1) }
   let variance = Double(n1 * n2) / 12 * ((n + 1) - tieSum / (n * (n - 1)))
-  guard variance > 0 else { return RankTestResult(statistic: u, p: 1, method: .normal, z: 0) }
+  guard variance > 0 else { return RankTestResult(statistic: u1, p: 1, method: .normal, z: 0) }
   let z = (u - mean - 0.5) / variance.squareRoot()
-  return RankTestResult(statistic: u, p: min(1, 2 * Distributions.normalSF(z)), method: .normal, z: z)
+  return RankTestResult(statistic: u1, p: min(1, 2 * Distributions.normalSF(z)), method: .normal, z: z)
 }
 
-/// The number of arrangements of n1 x's and n2 y's giving each U from 0 to n1·n2 (as Doubles: exact up to 2^53).
-func mannWhitneyCounts(_ n1: Int, _ n2: Int) -> [Double] {
-  // previous[n] holds the counts for sizes (m − 1, n); current[n] those for (m, n).
-  var previous = [[Double]](repeating: [1], count: n2 + 1)  // m = 0: only U = 0
-  for m in stride(from: 1, through: n1, by: 1) {
-    var current = [[Double]](repeating: [1], count: n2 + 1)  // n = 0: only U = 0
-    for n in stride(from: 1, through: n2, by: 1) {
-      var counts = [Double](repeating: 0, count: m * n + 1)
-      // The largest value is an x, above all n y's: f(m − 1, n, u − n).
-      for (u, c) in previous[n].enumerated() { counts[u + n] += c }
-      // The largest value is a y, above no x: f(m, n − 1, u).
-      for (u, c) in current[n - 1].enumerated() { counts[u] += c }
-      current[n] = counts
+/// How many `m`-element subsets of `scores` have each sum: `counts[s]` for s = 0 … the largest sum.
+///
+/// The permutation null distribution of a rank-sum statistic with integer
+/// (doubled mid-rank) scores, by the subset-sum recurrence
+/// f(i, k, s) = f(i − 1, k, s) + f(i − 1, k − 1, s − score_i).
+/// Counts are Doubles: exact while they stay below 2⁵³ (C(N, m) does for N ≤ 56),
+/// with relative rounding below 1e-15 beyond.
+/// - Complexity: O(N · m · S) time, O(m · S) memory, S the sum of the m largest scores.
+func rankSumDistribution(_ scores: [Int], choose m: Int) -> [Double] {
+  let maxSum = scores.sorted(by: >).prefix(m).reduce(0, +)
+  // table[k · width + s]: subsets of size k of the scores seen so far with sum s (rows k descend, so row k − 1 is last step's).
+  let width = maxSum + 1
+  var table = [Double](repeating: 0, count: (m + 1) * width)
+  table[0] = 1
+  var seen = 0
+  table.withUnsafeMutableBufferPointer { t in
+    for score in scores {
+      seen += 1
+      let upper = maxSum - score
+      guard upper >= 0 else { continue }
+      for k in stride(from: min(m, seen), through: 1, by: -1) {
+        let row = k * width, previous = (k - 1) * width
+        for s in stride(from: upper, through: 0, by: -1) where t[previous + s] != 0 { t[row + s + score] += t[previous + s] }
+      }
     }
-    previous = current
   }
-  return previous[n2]
+  return Array(table[(m * width)...])
 }
 
 /// The Wilcoxon signed-rank test on paired samples (Wilcoxon 1945, *Biometrics Bulletin* 1(6)), two-sided.
 ///
-/// Zero differences are dropped. Exact p-values (the distribution of W+ counts
-/// the subsets of {1, …, n} by their sum) are used when no |d| ties and
-/// n ≤ `exactLimit`; otherwise the normal approximation with variance
+/// Zero differences are dropped (Wilcoxon's method, scipy's `zero_method="wilcox"`).
+/// When n ≤ `exactLimit` the p-value is exact: under the null every sign
+/// pattern of the n ranked |d| is equally likely, so W+ has the distribution
+/// of the sums of the subsets of the (mid-)ranks, which is symmetric about
+/// n(n + 1)/4, and p = min(1, 2·P(W+ ≤ T)). Without ties this is
+/// `scipy.stats.wilcoxon(method="exact")`; with ties it is the exact
+/// permutation (sign-flip) test on mid-ranks, `method=PermutationMethod(n_resamples=inf)`.
+/// Otherwise the normal approximation with variance
 /// n(n + 1)(2n + 1)/24 − Σ(t³ − t)/48 and no continuity correction
-/// (`scipy.stats.wilcoxon`'s defaults).
+/// (`method="approx"`).
 /// - Returns: nil when the samples differ in length or every difference is zero.
 /// - Complexity: O(n³) for the exact path.
 public func wilcoxonSignedRank(_ x: [Double], _ y: [Double], exactLimit: Int = 50) -> RankTestResult? {
@@ -126,16 +158,19 @@ public func wilcoxonSignedRank(_ x: [Double], _ y: [Double], exactLimit: Int = 5
   var wPlus = 0.0, wMinus = 0.0
   for (r, di) in zip(ranks, d) { if di > 0 { wPlus += r } else { wMinus += r } }
   let t = min(wPlus, wMinus)
-  if ties.isEmpty && n <= exactLimit {
-    let maxSum = n * (n + 1) / 2
+  if n <= exactLimit {
+    // Subset sums of the doubled mid-ranks (integers), any subset size.
+    let doubled = ranks.map { Int(($0 * 2).rounded()) }
+    let maxSum = doubled.reduce(0, +)
     var counts = [Double](repeating: 0, count: maxSum + 1)
     counts[0] = 1
-    for k in 1...n {
-      for s in stride(from: maxSum, through: k, by: -1) { counts[s] += counts[s - k] }
+    for r in doubled {
+      for s in stride(from: maxSum, through: r, by: -1) { counts[s] += counts[s - r] }
     }
     let total = counts.reduce(0, +)
-    let tail = counts[0...Int(t.rounded())].reduce(0, +) / total
-    return RankTestResult(statistic: t, p: min(1, 2 * tail), method: .exact, z: nil)
+    let observed = Int((2 * t).rounded())
+    let tail = counts[0...observed].reduce(0, +) / total
+    return RankTestResult(statistic: t, p: min(1, 2 * tail), method: ties.isEmpty ? .exact : .permutation, z: nil)
   }
   let nn = Double(n)
   let mean = nn * (nn + 1) / 4

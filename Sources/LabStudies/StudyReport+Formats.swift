@@ -58,7 +58,8 @@ extension StudyReport {
       let test = comparisons.first?.test ?? "mann-whitney"
       md += test == "wilcoxon"
         ? "Two-sided Wilcoxon signed-rank tests on final scores paired by seed (statistic T = min(W+, W−))"
-        : "Two-sided Mann–Whitney U tests on final scores (statistic U = max(U1, U2))"
+        : "Two-sided Mann–Whitney U tests on final scores (statistic U1 = U of A: pairs with A above B, ties counting ½)"
+      md += "; p exact (the permutation distribution of mid-ranks when scores tie) up to n1·n2 = 900 (Mann–Whitney) or 50 pairs (Wilcoxon), normal beyond"
       md += "; p adjusted by Holm over all \(comparisons.count) comparisons; **bold**: significant at 0.05 after adjustment.\n\n"
       md += "| evaluator | W | mode | A | B | statistic | p | p (Holm) | better median |\n|---|---:|---|---|---|---:|---:|---:|---|\n"
       for c in comparisons {

@@ -47,8 +47,10 @@ public struct StudyReport: Sendable, Codable {
     public var a: String
     public var b: String
     /// `mann-whitney` (independent samples) or `wilcoxon` (paired by seed, when the study says `paired = true`).
+    /// `method` is `exact` (no ties), `permutation` (exact, with ties) or `normal`.
     public var test: String
-    /// U = max(U1, U2) for Mann–Whitney, T = min(W+, W−) for Wilcoxon.
+    /// U1 (the U of `a`: pairs with a's score above b's, ties counting ½; scipy's statistic) for Mann–Whitney,
+    /// T = min(W+, W−) for Wilcoxon.
     public var u: Double
     public var p: Double
     public var pHolm: Double
