@@ -74,12 +74,25 @@ public struct LabError: Error, Sendable, Hashable, CustomStringConvertible {
     self.underlying = underlying.map { String(describing: $0) }
   }
 
-  /// One line: `where: what (because)`.
+  /// One line: `where: what (because)`; control characters quoted from the input (a newline in a key) are escaped.
   public var description: String {
     var text = ""
     if let location, !location.description.isEmpty { text += "\(location): " }
     text += message
     if let underlying { text += " (\(underlying))" }
-    return text
+    guard text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return text }
+    var escaped = ""
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "\n": escaped += "\\n"
+      case "\r": escaped += "\\r"
+      case "\t": escaped += "\\t"
+      case _ where scalar.properties.generalCategory == .control:
+        let hex = String(scalar.value, radix: 16, uppercase: true)
+        escaped += "\\u{" + hex + "}"
+      default: escaped.unicodeScalars.append(scalar)
+      }
+    }
+    return escaped
   }
 }

@@ -79,7 +79,9 @@ public struct ParsedTraceFile: Sendable {
       }
       let (trials, bad) = try TraceParser.parse(data: data, run: run, file: url.path, skipBad: skipBad)
       if trials.isEmpty && bad.isEmpty {
-        throw LabError(.parse, "trace file holds no trial", location: .init(file: url.path))
+        // Empty or blank: point at its last line (line 1 of an empty file).
+        let lines = max(1, data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).count - (data.last == UInt8(ascii: "\n") ? 1 : 0))
+        throw LabError(.parse, "trace file holds no trial (no JSON line)", location: .init(file: url.path, line: lines))
       }
       parsed.append(ParsedTraceFile(run: run, url: url, data: data, trials: trials, bad: bad))
     }

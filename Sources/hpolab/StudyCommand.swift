@@ -17,7 +17,7 @@ struct StudyCommand: ParsableCommand {
     commandName: "study",
     abstract: "Run, resume, merge and report multi-seed studies from studies/*.toml.",
     subcommands: [
-      StudyRunCommand.self, StudyReportCommand.self, StudyMergeCommand.self, StudyListCommand.self, StudyDumpCommand.self,
+      StudyRunCommand.self, StudyCheckCommand.self, StudyReportCommand.self, StudyMergeCommand.self, StudyListCommand.self, StudyDumpCommand.self,
     ])
 }
 

@@ -9,7 +9,7 @@ struct TracesCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "traces",
     abstract: "Import, list and export the recorded A100 traces.",
-    subcommands: [TracesImportCommand.self, TracesListCommand.self, TracesExportCommand.self],
+    subcommands: [TracesImportCommand.self, TracesCheckCommand.self, TracesListCommand.self, TracesExportCommand.self],
     defaultSubcommand: TracesListCommand.self)
 }
 

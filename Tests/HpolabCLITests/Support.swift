@@ -6,6 +6,8 @@ struct CLIResult: Sendable, CustomStringConvertible {
   var status: Int32
   var stdout: String
   var stderr: String
+  /// False when the process was killed by a signal (`status` is then the signal number).
+  var exitedNormally = true
   var description: String { "exit \(status)\n--- stdout\n\(stdout)--- stderr\n\(stderr)" }
 }
 
@@ -55,7 +57,8 @@ func runHpolab(_ arguments: [String], in directory: URL? = nil, environment extr
   return CLIResult(
     status: process.terminationStatus,
     stdout: String(decoding: try Data(contentsOf: out), as: UTF8.self),
-    stderr: String(decoding: try Data(contentsOf: err), as: UTF8.self))
+    stderr: String(decoding: try Data(contentsOf: err), as: UTF8.self),
+    exitedNormally: process.terminationReason == .exit)
 }
 
 /// A fresh temporary folder; remove it with `try? FileManager.default.removeItem(at:)`.
