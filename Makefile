@@ -133,3 +133,7 @@ bench-peers: deps traces
 	$(BENCH) bo-step bo-study --out=bench/results/ours-for-peers.json
 	cd bench/peers && "$(PEERS_VENV)/bin/python" peers.py --designs ../results/designs.json --out ../results/peers.json
 	"$(PEERS_VENV)/bin/python" bench/peers/compare.py bench/results/ours-for-peers.json bench/results/peers.json bench/results/peers.md
+	# BO at large n (issue 15): our CPU time per step at n = 500 … 2000 beside one BoTorch / Optuna step.
+	$(BENCH) bo-scaling --out=bench/results/ours-large-n.json
+	cd bench/peers && "$(PEERS_VENV)/bin/python" large_n.py --out ../results/peers-large-n.json
+	"$(PEERS_VENV)/bin/python" bench/peers/compare_large.py bench/results/ours-large-n.json bench/results/peers-large-n.json bench/results/peers.md

@@ -14,6 +14,14 @@ extension GaussianProcess {
     return (outputMean + outputScale * p.mean, outputScale * outputScale * p.variance)
   }
 
+  /// Posterior mean of the latent function at `x`, in the caller's scale, without the O(n²) variance: O(n·d).
+  public func predictMean(_ x: [Double]) -> Double {
+    let b = covariances(x)
+    var mu = constantMean
+    for j in 0..<count { mu += b[j] * alpha[j] }
+    return outputMean + outputScale * mu
+  }
+
   /// Posterior mean, variance and their gradients with respect to x, in the caller's scale.
   public func predictWithGradient(_ x: [Double]) -> (
     mean: Double, variance: Double, meanGradient: [Double], varianceGradient: [Double]

@@ -1,4 +1,4 @@
-// hpolab-bench, BO at scale (issue 15): per-step CPU time at n = 50, 200, 1000, 2000 over steps n … n+20
+// hpolab-bench, BO at scale (issue 15): per-step CPU time at n = 50, 200, 500, 1000, 2000 over steps n … n+20
 // (refits included), a sequential 1,000-evaluation BO run on a 5-D function, and a W = 64 async BO run of
 // 24 simulated hours on surrogate:B in a child process (its own CPU time and peak memory).
 //
@@ -156,20 +156,83 @@ func boAsyncInChild() throws -> LongRunResult {
 struct BOScalingReport: Codable {
   var steps: [ScalingStep] = []
   var runs: [LongRunResult] = []
+  var refit: [RefitComparison] = []
 }
 
-/// The `bo-scaling` section: steps at `sizes`, then the two long runs.
-func boScaling(sizes: [Int] = [50, 200, 1000, 2000]) throws -> BOScalingReport {
+/// The `bo-scaling` section (steps at `sizes`), `bo-long` (1,000-evaluation run) and `bo-async` (W = 64 child); each row is logged as soon as it is measured.
+func boScaling(steps: Bool, long: Bool, async: Bool, sizes: [Int] = [50, 200, 500, 1000, 2000]) throws -> BOScalingReport {
   var report = BOScalingReport()
-  for n in sizes {
-    log("bo-scaling n=\(n)…")
-    report.steps.append(try boScalingSteps(n: n))
+  if steps {
+    for n in sizes {
+      log("bo-scaling n=\(n)…")
+      report.steps.append(try boScalingSteps(n: n))
+      log(boScalingMarkdown(BOScalingReport(steps: [report.steps.last!], runs: [])))
+    }
   }
-  log("bo-scaling: 1,000-evaluation sequential run…")
-  report.runs.append(try boLongSequential())
-  log("bo-scaling: W = 64 async run on surrogate:B (child process)…")
-  report.runs.append(try boAsyncInChild())
+  if long {
+    log("bo-long: 1,000-evaluation sequential run…")
+    report.runs.append(try boLongSequential())
+    log(boScalingMarkdown(BOScalingReport(steps: [], runs: [report.runs.last!])))
+  }
+  if async {
+    log("bo-async: W = 64 async run on surrogate:B (child process)…")
+    report.runs.append(try boAsyncInChild())
+    log(boScalingMarkdown(BOScalingReport(steps: [], runs: [report.runs.last!])))
+  }
   return report
+}
+
+struct RefitComparison: Codable {
+  var function: String
+  var schedule: String
+  var evaluations: Int
+  var seeds: Int
+  var medianRegret: Double
+  var q1: Double
+  var q3: Double
+  var gpFits: Int
+  var cpuSeconds: Double
+}
+
+/// `bo-refit`: sequential BO on Ackley-5 and Hartmann-6, seeds 0 … seeds−1, with the default refit schedule and with a fit at every step.
+func boRefitComparison(evaluations: Int, seeds: Int) throws -> [RefitComparison] {
+  var out: [RefitComparison] = []
+  for name in ["ackley5", "hartmann6"] {
+    for (label, schedule) in [("default", GPRefitSchedule()), ("every step", GPRefitSchedule.everyStep)] {
+      let f = try TestFunction.named(name)
+      let box = ResultBox(count: seeds)
+      let fits0 = GaussianProcess.fitCount
+      let c0 = processCPUTime()
+      DispatchQueue.concurrentPerform(iterations: ProcessInfo.processInfo.activeProcessorCount) { worker in
+        var seed = worker
+        while seed < seeds {
+          box.set(seed, Result {
+            let evaluator = try FunctionEvaluator(function: f)
+            let spec = RunSpec(
+              algorithm: "bo", evaluator: evaluator.name, space: f.space, workers: 1, mode: .sync, seed: UInt64(seed),
+              metric: MetricName.value, direction: .minimize, budget: evaluations)
+            var options = BayesOptOptions()
+            options.refit = schedule
+            var proposer = try BayesOptProposer(space: f.space, options: options)
+            return try Simulator(spec: spec, overhead: .none, checksPoints: false).run(&proposer, evaluator: evaluator)
+          })
+          seed += ProcessInfo.processInfo.activeProcessorCount
+        }
+      }
+      var regrets: [Double] = []
+      for seed in 0..<seeds {
+        let r = try box.get(seed)
+        regrets.append(f.regret(r.completed.compactMap { $0.metrics[MetricName.value] }.min() ?? .infinity))
+      }
+      let sample = Sample(regrets)
+      let row = RefitComparison(
+        function: name, schedule: label, evaluations: evaluations, seeds: seeds, medianRegret: sample.median, q1: sample.q1,
+        q3: sample.q3, gpFits: GaussianProcess.fitCount - fits0, cpuSeconds: processCPUTime() - c0)
+      log("bo-refit: \(name) \(label): median regret \(row.medianRegret) (q1 \(row.q1), q3 \(row.q3)), \(row.gpFits) fits, \(row.cpuSeconds) s CPU")
+      out.append(row)
+    }
+  }
+  return out
 }
 
 /// Markdown rows of the `bo-scaling` section.
@@ -179,6 +242,9 @@ func boScalingMarkdown(_ r: BOScalingReport) -> String {
   var out = ""
   for s in r.steps {
     out += "| BO step at scale, 5-D, steps n = \(s.observations) … \(s.observations + 20), CPU | \(ms(s.cpuSeconds.median)) | \(ms(s.cpuSeconds.q1)) – \(ms(s.cpuSeconds.q3)) | target \(targets[s.observations] ?? "–"); wall median \(ms(s.wallSeconds.median)); \(s.refits) refits in the 21 steps |\n"
+  }
+  for c in r.refit {
+    out += "| BO \(c.function), \(c.evaluations) evaluations, refit \(c.schedule), seeds 0–\(c.seeds - 1) | regret \(String(format: "%.3g", c.medianRegret)) | \(String(format: "%.3g", c.q1)) – \(String(format: "%.3g", c.q3)) | \(c.gpFits) GP fits, \(String(format: "%.0f", c.cpuSeconds)) s CPU |\n"
   }
   for run in r.runs {
     out += "| \(run.name) | \(String(format: "%.1f s CPU", run.cpuSeconds)) | | wall \(String(format: "%.1f s", run.wallSeconds)); \(run.evaluations) evaluations, \(run.gpFits) GP fits, peak \(String(format: "%.0f", run.peakMemoryMB)) MB |\n"

@@ -377,7 +377,14 @@ func main() throws {
       report.boStep.append(try boStep(n: n))
     }
   }
-  if wanted("bo-scaling") { report.boScaling = try boScaling() }
+  if wanted("bo-scaling") || wanted("bo-long") || wanted("bo-async") || only.contains("bo-refit") {
+    report.boScaling = try boScaling(steps: wanted("bo-scaling"), long: wanted("bo-long"), async: wanted("bo-async"))
+    if only.contains("bo-refit") {  // not part of the default `make bench`: minutes of CPU
+      let evaluations = Int(ProcessInfo.processInfo.environment["BO_REFIT_EVALUATIONS"] ?? "") ?? 500
+      let seeds = Int(ProcessInfo.processInfo.environment["BO_REFIT_SEEDS"] ?? "") ?? 20
+      report.boScaling?.refit = try boRefitComparison(evaluations: evaluations, seeds: seeds)
+    }
+  }
   if wanted("bamsoo") {
     log("bamsoo…")
     report.bamsoo = try bamsooRun()

@@ -72,4 +72,33 @@ func branin(_ u: [Double]) -> Double {
     #expect(expected < 1)
     #expect(unexpected > 100)
   }
+
+  /// The mean-only prediction is the mean of the full prediction.
+  @Test func meanOnlyPredictionEqualsTheFullMean() throws {
+    let x = randomPoints(30, 2, seed: 21)
+    let gp = try GaussianProcess(
+      x: x, y: x.map(branin), hyperparameters: GPHyperparameters(inverseSquaredLengthScales: [5, 5], outputScale: 1, noise: 1e-4),
+      constantMean: nil)
+    for p in randomPoints(10, 2, seed: 22) { #expect(abs(gp.predictMean(p) - gp.predict(p).mean) < 1e-12 * max(1, abs(gp.predictMean(p)))) }
+  }
+
+  /// The schedule refits by the rule: every step below `everyStepBelow`, then at 50 % growth (20 → 30 points), not in between.
+  @Test func scheduleRefitsOnGrowthOnly() throws {
+    var model = IncrementalGaussianProcess(
+      options: GPOptions(), schedule: GPRefitSchedule(everyStepBelow: 0, growth: 0.5, surpriseLimit: nil))
+    let x = randomPoints(31, 2, seed: 30)
+    let y = x.map(branin)
+    var rng = SeededGenerator(seed: 1)
+    _ = try model.update(x: Array(x.prefix(20)), y: Array(y.prefix(20)), using: &rng)
+    #expect(model.fits == 1 && model.countAtFit == 20)
+    let grown = try model.update(x: Array(x.prefix(29)), y: Array(y.prefix(29)), using: &rng)
+    #expect(model.fits == 1, "29 < 1.5 · 20: no refit")
+    #expect(grown.count == 29)
+    _ = try model.update(x: Array(x.prefix(30)), y: Array(y.prefix(30)), using: &rng)
+    #expect(model.fits == 2 && model.countAtFit == 30, "30 ≥ 1.5 · 20: refit")
+    var every = IncrementalGaussianProcess(options: GPOptions(), schedule: .everyStep)
+    _ = try every.update(x: Array(x.prefix(20)), y: Array(y.prefix(20)), using: &rng)
+    _ = try every.update(x: Array(x.prefix(21)), y: Array(y.prefix(21)), using: &rng)
+    #expect(every.fits == 2)
+  }
 }

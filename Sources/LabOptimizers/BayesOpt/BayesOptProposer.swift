@@ -166,7 +166,7 @@ public struct BayesOptProposer: Proposer, Sendable {
         let conditioned = try gp.conditioned(on: pendingUnits, values: [Double](repeating: value, count: pendingUnits.count))
         acquisition = LogExpectedImprovement(model: conditioned)
       case .krigingBeliever:
-        let means = pendingUnits.map { gp.predict($0).mean }
+        let means = pendingUnits.map { gp.predictMean($0) }
         acquisition = LogExpectedImprovement(model: try gp.conditioned(on: pendingUnits, values: means))
       case .localPenalization:
         acquisition = LogExpectedImprovement(model: gp)
