@@ -137,3 +137,7 @@ bench-peers: deps traces
 	$(BENCH) bo-scaling --out=bench/results/ours-large-n.json
 	cd bench/peers && "$(PEERS_VENV)/bin/python" large_n.py --out ../results/peers-large-n.json
 	"$(PEERS_VENV)/bin/python" bench/peers/compare_large.py bench/results/ours-large-n.json bench/results/peers-large-n.json bench/results/peers.md
+	# TPE and CMA-ES against Optuna's TPESampler and CmaEsSampler (issue 20).
+	$(BENCH) baselines bench/results/baselines-ours.json
+	cd bench/peers && "$(PEERS_VENV)/bin/python" baselines.py --out ../results/baselines-peers.json
+	"$(PEERS_VENV)/bin/python" bench/peers/compare_baselines.py bench/results/baselines-ours.json bench/results/baselines-peers.json bench/results/baselines.md

@@ -10,6 +10,7 @@
 //   studies     studies/paper.toml and studies/scaling.toml, each in a child process (seconds, runs, GP fits, peak memory)
 // and writes bench/results/bench.json and bench/results/bench.md (git-ignored), with the machine's description.
 // `hpolab-bench designs OUT` writes the initial LHS designs of the bo-study runs, for the peer scripts.
+// `hpolab-bench baselines OUT` runs TPE and CMA-ES for the peer comparison (Baselines.swift).
 
 import Foundation
 import LabCore
@@ -349,6 +350,10 @@ func main() throws {
   }
   if args.first == "bo-async-child" {
     try boAsyncChild()
+    return
+  }
+  if args.first == "baselines", args.count >= 2 {  // TPE and CMA-ES for bench/peers/baselines.py (Baselines.swift)
+    try baselinesCommand(out: args[1], seeds: args.count > 2 ? Int(args[2]) ?? 20 : 20)
     return
   }
   if args.first == "designs", args.count == 2 {
