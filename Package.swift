@@ -28,7 +28,7 @@ let package = Package(
       name: "LabSimulation",
       dependencies: ["LabCore", .product(name: "HeapModule", package: "swift-collections")],
       swiftSettings: strict),
-    .target(name: "LabEvaluators", dependencies: ["LabCore", "LabNumerics", "LabOptimizers"], swiftSettings: strict),
+    .target(name: "LabEvaluators", dependencies: ["LabCore", "LabNumerics"], swiftSettings: strict),
     .target(name: "LabStore", dependencies: ["LabCore", "CSQLite"], swiftSettings: strict),
     .target(name: "LabStatistics", dependencies: ["LabCore"], swiftSettings: strict),
     .target(name: "LabPlot", dependencies: ["LabCore", "LabStatistics"], swiftSettings: strict),
@@ -53,21 +53,24 @@ let package = Package(
       ],
       swiftSettings: strict),
 
-    .testTarget(name: "LabCoreTests", dependencies: ["LabCore"], swiftSettings: strict),
-    .testTarget(name: "LabNumericsTests", dependencies: ["LabCore", "LabNumerics"], swiftSettings: strict),
-    .testTarget(name: "LabGaussianProcessTests", dependencies: ["LabCore", "LabNumerics", "LabGaussianProcess", "LabOptimizers"], swiftSettings: strict),
-    .testTarget(name: "LabOptimizersTests", dependencies: ["LabCore", "LabNumerics", "LabOptimizers", "LabEvaluators", "LabSimulation"], swiftSettings: strict),
-    .testTarget(name: "LabSimulationTests", dependencies: ["LabCore", "LabSimulation", "LabEvaluators", "LabOptimizers"], swiftSettings: strict),
-    .testTarget(name: "LabEvaluatorsTests", dependencies: ["LabCore", "LabEvaluators"], swiftSettings: strict),
-    .testTarget(name: "LabStoreTests", dependencies: ["LabCore", "LabStore"], swiftSettings: strict),
-    .testTarget(name: "LabStatisticsTests", dependencies: ["LabCore", "LabStatistics"], swiftSettings: strict),
+    // Helpers shared by the test targets (fixture lookup: a missing fixture is a failure, never a silent pass).
+    .target(name: "LabTestSupport", dependencies: ["LabCore"], path: "Tests/LabTestSupport", swiftSettings: strict),
+
+    .testTarget(name: "LabCoreTests", dependencies: ["LabTestSupport", "LabCore"], swiftSettings: strict),
+    .testTarget(name: "LabNumericsTests", dependencies: ["LabTestSupport", "LabCore", "LabNumerics"], swiftSettings: strict),
+    .testTarget(name: "LabGaussianProcessTests", dependencies: ["LabTestSupport", "LabCore", "LabNumerics", "LabGaussianProcess", "LabOptimizers"], swiftSettings: strict),
+    .testTarget(name: "LabOptimizersTests", dependencies: ["LabTestSupport", "LabCore", "LabNumerics", "LabOptimizers", "LabEvaluators", "LabSimulation"], swiftSettings: strict),
+    .testTarget(name: "LabSimulationTests", dependencies: ["LabTestSupport", "LabCore", "LabSimulation", "LabEvaluators", "LabOptimizers"], swiftSettings: strict),
+    .testTarget(name: "LabEvaluatorsTests", dependencies: ["LabTestSupport", "LabCore", "LabEvaluators"], swiftSettings: strict),
+    .testTarget(name: "LabStoreTests", dependencies: ["LabTestSupport", "LabCore", "LabStore"], swiftSettings: strict),
+    .testTarget(name: "LabStatisticsTests", dependencies: ["LabTestSupport", "LabCore", "LabStatistics"], swiftSettings: strict),
     .testTarget(
-      name: "LabPlotTests", dependencies: ["LabCore", "LabStatistics", "LabPlot"], exclude: ["Golden"], swiftSettings: strict),
-    .testTarget(name: "LabStudiesTests", dependencies: ["LabCore", "LabStudies", "LabStore", "LabStatistics"], swiftSettings: strict),
+      name: "LabPlotTests", dependencies: ["LabTestSupport", "LabCore", "LabStatistics", "LabPlot"], exclude: ["Golden"], swiftSettings: strict),
+    .testTarget(name: "LabStudiesTests", dependencies: ["LabTestSupport", "LabCore", "LabStudies", "LabStore", "LabStatistics"], swiftSettings: strict),
     .testTarget(
-      name: "LabLiveTests", dependencies: ["LabCore", "LabLive", "LabOptimizers", "LabSimulation", "LabStore"], exclude: ["Fixtures"],
+      name: "LabLiveTests", dependencies: ["LabTestSupport", "LabCore", "LabLive", "LabOptimizers", "LabSimulation", "LabStore"], exclude: ["Fixtures"],
       swiftSettings: strict),
-    .testTarget(name: "HpolabCLITests", dependencies: ["LabCore"], swiftSettings: strict),
+    .testTarget(name: "HpolabCLITests", dependencies: ["LabTestSupport", "LabCore"], swiftSettings: strict),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -54,15 +54,9 @@ public enum EvaluatorCatalogue {
     /// Where the recorded traces are looked for, relative to the working directory, in order.
     public static let traceFolderCandidates = ["traces/a100", "../shared/traces/a100"]
 
-    /// The default trace folder: the first of `traces/a100` and `../shared/traces/a100` (relative to the
-    /// working directory) that exists, else `traces/a100`.
-    public static func defaultTraces() -> URL {
-      for candidate in traceFolderCandidates
-      where FileManager.default.fileExists(atPath: candidate) {
-        return URL(fileURLWithPath: candidate).standardizedFileURL
-      }
-      return URL(fileURLWithPath: "traces/a100")
-    }
+    /// The default trace folder: ``TraceFolder/located(_:)`` (`$HPOLAB_TRACES`, else `traces/a100` or
+    /// `../shared/traces/a100`), else `traces/a100`.
+    public static func defaultTraces() -> URL { TraceFolder.located() }
   }
 
   /// The error for an unknown evaluator, listing the valid forms.

@@ -211,7 +211,7 @@ public struct ProcessRunner: Sendable {
   }
 
   /// `posix_spawn_file_actions_addchdir_np` (glibc ≥ 2.29, macOS ≥ 10.15), looked up at run time because
-  /// the C header hides it from Swift; without it the child inherits the parent's working folder.
+  /// the C header hides it from Swift; without it ``spawn(_:)`` refuses to start the child (it would run in the parent's folder).
   private typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, UnsafePointer<CChar>?) -> Int32
   private static var addChdir: AddChdir? {
     guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np") else { return nil }
@@ -231,8 +231,14 @@ public struct ProcessRunner: Sendable {
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
     posix_spawn_file_actions_addopen(&actions, 1, spec.stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     posix_spawn_file_actions_addopen(&actions, 2, spec.stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    if let addChdir = Self.addChdir {
-      _ = addChdir(&actions, spec.workingDirectory)
+    // Without addchdir the child would silently run in the parent's folder: refuse instead.
+    guard let addChdir = Self.addChdir else {
+      throw LabError(
+        .unsupported, "cannot start \(program) in \(spec.workingDirectory): this C library has no posix_spawn_file_actions_addchdir_np")
+    }
+    let chdirStatus = addChdir(&actions, spec.workingDirectory)
+    guard chdirStatus == 0 else {
+      throw LabError(.io, "cannot start \(program) in \(spec.workingDirectory) (posix_spawn_file_actions_addchdir_np: \(chdirStatus))")
     }
 
     var attributes = posix_spawnattr_t()

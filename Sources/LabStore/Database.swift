@@ -62,9 +62,15 @@ public struct SQLRow: Sendable, Hashable {
   public var columns: [String]
   public var values: [SQLValue]
 
-  /// The value of column `name` (`.null` when there is no such column).
+  /// The value of column `name`.
+  ///
+  /// Asking for a column the statement does not select is a programming error (a typo in
+  /// hpolab's own SQL, never bad input): it stops the program naming the column, instead of
+  /// reading as SQL `NULL`.
   public subscript(_ name: String) -> SQLValue {
-    guard let i = columns.firstIndex(of: name) else { return .null }
+    guard let i = columns.firstIndex(of: name) else {
+      preconditionFailure("SQLRow has no column '\(name)'; the statement selects \(columns.joined(separator: ", "))")
+    }
     return values[i]
   }
   /// The value at position `index`.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import LabTestSupport
 
 /// Whether `gnuplot` is on this process's PATH (the rendering tests need it).
 let gnuplotOnPath: Bool = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").contains {
@@ -68,7 +69,7 @@ private let pngSignature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0
   func theRecordedScoresFigureNeedsOnlyTheTraces() throws {
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
-    let result = try runHpolab(["plot", "scores", "--traces", try cliTraceFolder().path, "--campaign", "B", "--format", "svg", "--out", folder.path])
+    let result = try runHpolab(["plot", "scores", "--traces", try Fixtures.traceFolder().path, "--campaign", "B", "--format", "svg", "--out", folder.path])
     #expect(result.status == 0, "\(result)")
     #expect(result.stdout == folder.path + "/scores.svg\n")
     let data = try String(contentsOf: folder.appendingPathComponent("scores.dat"), encoding: .utf8)
@@ -82,7 +83,7 @@ private let pngSignature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0
     defer { try? FileManager.default.removeItem(at: folder) }
     let empty = folder.appendingPathComponent("empty-bin")
     try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
-    let traces = try cliTraceFolder().path
+    let traces = try Fixtures.traceFolder().path
     let result = try runHpolab(["plot", "scores", "--traces", traces, "--out", folder.path], environment: ["PATH": empty.path])
     #expect(result.status != 0)
     #expect(result.stderr.contains("gnuplot not found (searched PATH: \(empty.path))"), "\(result)")

@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import LabTestSupport
 
 /// End-to-end checks of the recorded-run claims on the built binary: `replay check` and an exact `run` replay.
 @Suite struct ReplayCLITests {
   @Test("replay check soo_bis agrees with the recording at every one of its 51 steps")
   func replayCheckAgreesWithTheWholeRecordedSOORun() throws {
-    let traces = try cliTraceFolder().path
+    let traces = try Fixtures.traceFolder().path
     let result = try runHpolab(["replay", "check", "soo_bis", "--traces", traces, "--json"])
     #expect(result.status == 0, "\(result)")
     let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
@@ -16,14 +17,14 @@ import Testing
 
   @Test("replay check refuses a BO run: its random seeds were not recorded")
   func replayCheckRefusesBO() throws {
-    let result = try runHpolab(["replay", "check", "bo_bis", "--traces", try cliTraceFolder().path])
+    let result = try runHpolab(["replay", "check", "bo_bis", "--traces", try Fixtures.traceFolder().path])
     #expect(result.status != 0)
     #expect(result.stderr.contains("not meaningful"), "\(result)")
   }
 
   @Test("run --algorithm soo --evaluator replay:soo_bis --budget 50 reproduces the recorded best-so-far to the last digit")
   func sooRunOnTheRecordingReproducesItsBestSoFar() throws {
-    let traces = try cliTraceFolder()
+    let traces = try Fixtures.traceFolder()
     let result = try runHpolab([
       "run", "--algorithm", "soo", "--evaluator", "replay:soo_bis", "--budget", "50", "--traces", traces.path, "--json",
     ])

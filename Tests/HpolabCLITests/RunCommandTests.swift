@@ -1,10 +1,11 @@
 import Foundation
 import LabCore
 import Testing
+import LabTestSupport
 
 @Suite struct RunCommandTests {
   @Test func lhsOnItsOwnRecordingPrintsTheRecordedBest() throws {
-    let traces = try cliTraceFolder().path
+    let traces = try Fixtures.traceFolder().path
     // An LHS design of our own does not hit recorded points: use playback instead for the recorded best;
     // here a random run under the nearest policy must still answer with recorded metrics.
     let r = try runHpolab([
@@ -54,7 +55,7 @@ import Testing
     let evaluator = try runHpolab(["run", "--algorithm", "random", "--evaluator", "oracle:x"])
     #expect(evaluator.status != 0)
     #expect(evaluator.stderr.contains("valid: replay:RUN, surrogate:CAMPAIGN, function:NAME"))
-    let run = try runHpolab(["run", "--algorithm", "random", "--evaluator", "replay:sobol", "--traces", try cliTraceFolder().path])
+    let run = try runHpolab(["run", "--algorithm", "random", "--evaluator", "replay:sobol", "--traces", try Fixtures.traceFolder().path])
     #expect(run.status != 0)
     #expect(run.stderr.contains("unknown recorded run 'sobol'"))
     #expect(run.stderr.contains("lhs_bis"))
@@ -102,7 +103,7 @@ import Testing
 
   @Test func anAbsentPointUnderTheErrorPolicyFailsTheRunNamingThePoint() throws {
     let r = try runHpolab([
-      "run", "--algorithm", "random", "--evaluator", "replay:bo_bis", "--budget", "3", "--traces", try cliTraceFolder().path,
+      "run", "--algorithm", "random", "--evaluator", "replay:bo_bis", "--budget", "3", "--traces", try Fixtures.traceFolder().path,
     ])
     #expect(r.status == 1)
     #expect(r.stderr.contains("replay:bo_bis: no recorded trial has configuration lora_rank="))
@@ -112,7 +113,7 @@ import Testing
 
 @Suite struct ReplayCommandTests {
   @Test func lhsPlaybackOnFiveWorkersTakesAboutAFifthOfTheTime() throws {
-    let traces = try cliTraceFolder().path
+    let traces = try Fixtures.traceFolder().path
     let one = try runHpolab(["replay", "lhs_bis", "--workers", "1", "--traces", traces, "--json"])
     let five = try runHpolab(["replay", "lhs_bis", "--workers", "5", "--traces", traces, "--json"])
     #expect(one.status == 0 && five.status == 0, "\(one.stderr)\(five.stderr)")
@@ -125,7 +126,7 @@ import Testing
   }
 
   @Test func theSummaryComparesWithTheRecordedDuration() throws {
-    let r = try runHpolab(["replay", "playback", "lhs_bis", "--workers", "5", "--mode", "sync", "--traces", try cliTraceFolder().path])
+    let r = try runHpolab(["replay", "playback", "lhs_bis", "--workers", "5", "--mode", "sync", "--traces", try Fixtures.traceFolder().path])
     #expect(r.status == 0, "\(r.stderr)")
     #expect(r.stdout.contains("run:          playback:lhs on replay:lhs_bis, 5 workers (sync)"))
     #expect(r.stdout.contains("recorded:     "))
@@ -133,14 +134,14 @@ import Testing
 
   @Test(arguments: ["bo_bis", "bamsoo_bis", "bo"])
   func playbackRefusesOrderDependentRunsUnderSeveralWorkersWithAReason(run: String) throws {
-    let r = try runHpolab(["replay", run, "--workers", "4", "--traces", try cliTraceFolder().path])
+    let r = try runHpolab(["replay", run, "--workers", "4", "--traces", try Fixtures.traceFolder().path])
     #expect(r.status == 1)
     #expect(r.stderr.contains("cannot re-time \(run) under 4 workers"))
     #expect(r.stderr.contains("would have proposed other points"))
   }
 
   @Test func playbackOfAnUnknownRunListsTheRecordedOnes() throws {
-    let r = try runHpolab(["replay", "sobol", "--traces", try cliTraceFolder().path])
+    let r = try runHpolab(["replay", "sobol", "--traces", try Fixtures.traceFolder().path])
     #expect(r.status == 1)
     #expect(r.stderr.contains("valid: bamsoo_bis, bo, bo_bis, lhs, lhs_bis, soo, soo_bis"))
   }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import LabTestSupport
 
 /// What one run of the `hpolab` binary produced.
 struct CLIResult: Sendable, CustomStringConvertible {
@@ -68,20 +69,9 @@ func temporaryFolder() throws -> URL {
   return url
 }
 
-/// The recorded trace folder: `traces/a100` in the repository, else `../shared/traces/a100`, else `$HPOLAB_TRACES`.
-func cliTraceFolder() throws -> URL {
-  let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
-  var candidates = [repo.appendingPathComponent("traces/a100"), repo.appendingPathComponent("../shared/traces/a100")]
-  if let env = ProcessInfo.processInfo.environment["HPOLAB_TRACES"] { candidates.append(URL(fileURLWithPath: env)) }
-  return try #require(
-    candidates.first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("soo_bis.json").path) }?
-      .standardizedFileURL, "recorded traces not found (make traces)")
-}
-
 /// The seven recorded trace files, campaign A then B.
 func cliTraceFiles() throws -> [String] {
-  let folder = try cliTraceFolder()
+  let folder = try Fixtures.traceFolder()
   return ["lhs", "bo", "soo", "lhs_bis", "bo_bis", "soo_bis", "bamsoo_bis"].map {
     folder.appendingPathComponent("\($0).json").path
   }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import LabTestSupport
 
 @Suite struct TracesCLITests {
   @Test func importThenListAsJSONShowsTheSevenRecordedRuns() throws {
@@ -40,7 +41,7 @@ import Testing
     #expect(again.stdout.split(separator: "\n").filter { $0.hasPrefix("unchanged ") }.count == 7, "\(again)")
     let exported = try runHpolab(["traces", "export", "bamsoo_bis", "--db", db])
     #expect(exported.status == 0)
-    #expect(Data(exported.stdout.utf8) == (try Data(contentsOf: try cliTraceFolder().appendingPathComponent("bamsoo_bis.json"))))
+    #expect(Data(exported.stdout.utf8) == (try Data(contentsOf: try Fixtures.traceFolder().appendingPathComponent("bamsoo_bis.json"))))
   }
 
   @Test func aBadFileExitsNonZeroWithOneLineAndCreatesNoDatabase() throws {
@@ -60,7 +61,7 @@ import Testing
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let db = folder.appendingPathComponent("lab.sqlite").path
-    let lines = try String(contentsOf: try cliTraceFolder().appendingPathComponent("bo.json"), encoding: .utf8)
+    let lines = try String(contentsOf: try Fixtures.traceFolder().appendingPathComponent("bo.json"), encoding: .utf8)
       .split(separator: "\n")
     let file = folder.appendingPathComponent("bo.json")
     try Data((lines[0] + "\n{\"broken\n" + lines[1] + "\n").utf8).write(to: file)

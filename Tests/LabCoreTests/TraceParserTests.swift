@@ -1,6 +1,7 @@
 import Foundation
 import LabCore
 import Testing
+import LabTestSupport
 
 /// A valid campaign-B SOO line (the first of soo_bis.json, shortened numbers).
 let goodLine = #"{"timing": {"opening_time": "2025-01-20 10:48:58", "end_training_time": "2025-01-20 11:19:51", "ending_time": "2025-01-20 11:32:32"}, "solution": {"base_value": [33.0, 32.5, 0.25, -5.5, -3.0], "converted_values": [33, 32, 0.25, 3.162277660168379e-06, 0.001]}, "score": {"hellaswag": {"acc,none": 0.31358295160326627, "acc_stderr,none": 0.004630008293925657, "acc_norm,none": 0.3677554272057359, "acc_norm_stderr,none": 0.004812088620277184}, "mmlu": {"acc,none": 0.2319470160945734, "acc_stderr,none": 0.0035563478291571107}}, "info": {"depth": 0, "depth_id": 0, "loop": 0, "score_state": "evaluated"}}"#
@@ -76,7 +77,7 @@ func parseModified(_ old: String, _ new: [UInt8]) throws -> RecordedTrial {
   }
 
   @Test func everyRecordedLineIsWrittenBackByteForByte() throws {
-    let folder = try #require(traceFolder(), "recorded traces not found")
+    let folder = try Fixtures.traceFolder()
     var lines = 0
     for name in ["lhs", "bo", "soo", "lhs_bis", "bo_bis", "soo_bis", "bamsoo_bis"] {
       let url = folder.appendingPathComponent("\(name).json")

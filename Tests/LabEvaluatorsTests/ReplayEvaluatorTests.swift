@@ -2,21 +2,11 @@ import Foundation
 import LabCore
 import LabEvaluators
 import Testing
-
-/// The shared trace folder beside the project (../shared/traces/a100) or the ignored copy in traces/a100.
-func replayTraceFolder() throws -> URL {
-  let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-  for candidate in [here.appendingPathComponent("traces/a100"), here.appendingPathComponent("../shared/traces/a100")] {
-    if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("lhs_bis.json").path) {
-      return candidate.standardizedFileURL
-    }
-  }
-  throw LabError(.notFound, "recorded traces not found beside \(here.path)")
-}
+import LabTestSupport
 
 @Suite struct ReplayEvaluatorTests {
   @Test func everyRecordedPointReplaysItsOwnMetricsAndDurations() throws {
-    let folder = try replayTraceFolder()
+    let folder = try Fixtures.traceFolder()
     for run in ["lhs", "bo", "soo", "lhs_bis", "bo_bis", "soo_bis", "bamsoo_bis"] {
       let replay = try ReplayEvaluator.load(run: run, from: folder)
       let trials = try TraceParser.parse(contentsOf: folder.appendingPathComponent(run + ".json")).trials
@@ -33,14 +23,14 @@ func replayTraceFolder() throws -> URL {
   }
 
   @Test func campaignBDurationsAreTheRecordedTrainingAndEvaluationTimes() throws {
-    let replay = try ReplayEvaluator.load(run: "lhs_bis", from: try replayTraceFolder())
+    let replay = try ReplayEvaluator.load(run: "lhs_bis", from: try Fixtures.traceFolder())
     // Line 1: opening 11:39:09, end of training 12:10:07, ending 12:22:53.
     #expect(replay.recorded[0].line == 1)
     #expect(replay.durations[0] == Durations(training: 1858, evaluation: 766))
   }
 
   @Test func campaignAEvaluationTimeIsTheGapToTheNextOpeningAndTheLastGetsTheMedian() throws {
-    let folder = try replayTraceFolder()
+    let folder = try Fixtures.traceFolder()
     let replay = try ReplayEvaluator.load(run: "lhs", from: folder)
     let trials = replay.recorded
     // Line 1 ends training at 15:50:52; line 2 opens at 16:13:01: 1329 s.
@@ -57,7 +47,7 @@ func replayTraceFolder() throws -> URL {
   }
 
   @Test func anAbsentPointUnderTheErrorPolicyNamesThePointAndTheRun() throws {
-    let replay = try ReplayEvaluator.load(run: "soo_bis", from: try replayTraceFolder())
+    let replay = try ReplayEvaluator.load(run: "soo_bis", from: try Fixtures.traceFolder())
     let point = replay.space.point(base: [3.5, 7.25, 0.125, -4.5, -2.5])
     var rng = SeededGenerator(seed: 0)
     let error = try #require(throws: LabError.self) {
@@ -70,7 +60,7 @@ func replayTraceFolder() throws -> URL {
   }
 
   @Test func theNearestPolicyAnswersWithTheClosestRecordedTrialAndItsDistance() throws {
-    let folder = try replayTraceFolder()
+    let folder = try Fixtures.traceFolder()
     let replay = try ReplayEvaluator.load(run: "lhs_bis", from: folder, absent: .nearest)
     let target = replay.recorded[7]
     // Nudge the recorded point by 0.001 in unit coordinates along dropout: still nearest to line 8.
@@ -89,7 +79,7 @@ func replayTraceFolder() throws -> URL {
   }
 
   @Test func theSurrogatePolicyDelegatesAbsentPointsOnly() throws {
-    let folder = try replayTraceFolder()
+    let folder = try Fixtures.traceFolder()
     let fallback = ConstantEvaluator(value: 0.42, seconds: 7)
     let replay = try ReplayEvaluator.load(run: "bo_bis", from: folder, absent: .surrogate(fallback))
     var rng = SeededGenerator(seed: 0)
@@ -103,14 +93,14 @@ func replayTraceFolder() throws -> URL {
   }
 
   @Test func anUnknownRunListsTheRecordedOnes() throws {
-    let error = try #require(throws: LabError.self) { try ReplayEvaluator.load(run: "sobol", from: try replayTraceFolder()) }
+    let error = try #require(throws: LabError.self) { try ReplayEvaluator.load(run: "sobol", from: try Fixtures.traceFolder()) }
     #expect(error.code == .notFound)
     #expect(error.message.contains("'sobol'"))
     #expect(error.message.contains("bamsoo_bis, bo, bo_bis, lhs, lhs_bis, soo, soo_bis"))
   }
 
   @Test func approximatedLinesOfBaMSOOAreNotReplayable() throws {
-    let folder = try replayTraceFolder()
+    let folder = try Fixtures.traceFolder()
     let trials = try TraceParser.parse(contentsOf: folder.appendingPathComponent("bamsoo_bis.json")).trials
     let replay = try ReplayEvaluator(run: "bamsoo_bis", trials: trials)
     #expect(replay.recorded.count == trials.filter { $0.state == .evaluated }.count)
@@ -137,7 +127,7 @@ func replayTraceFolder() throws -> URL {
   }
 
   @Test func theRecordedSequenceProposesTheRecordedBasePointsInOrderThenStops() throws {
-    let folder = try replayTraceFolder()
+    let folder = try Fixtures.traceFolder()
     let trials = try TraceParser.parse(contentsOf: folder.appendingPathComponent("soo_bis.json")).trials
     var proposer = RecordedSequenceProposer(run: "soo_bis", trials: trials)
     var rng = SeededGenerator(seed: 0)
@@ -150,7 +140,7 @@ func replayTraceFolder() throws -> URL {
   }
 
   @Test func sooPlaybackWaitsBetweenExpansionsAndGroupsTheChildrenOfEach() throws {
-    let folder = try replayTraceFolder()
+    let folder = try Fixtures.traceFolder()
     let trials = try TraceParser.parse(contentsOf: folder.appendingPathComponent("soo_bis.json")).trials
     var proposer = RecordedSequenceProposer(run: "soo_bis", trials: trials)
     // 51 lines in 29 runs of equal (loop, depth): line 1 alone (the root), then lines 2-3 (depth 1 of loop 0).

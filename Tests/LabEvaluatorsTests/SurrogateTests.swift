@@ -273,14 +273,9 @@ private func standardDeviation(_ x: [Double]) -> Double {
 
   @Test func anUnknownCampaignIsAClearError() {
     #expect(throws: LabError.self) { try SurrogateEvaluator.campaign(named: "surrogate:C") }
-    do {
-      _ = try SurrogateEvaluator.campaign(named: "C")
-    } catch let error as LabError {
-      #expect(error.code == .notFound)
-      #expect(error.message.contains("valid: A, B"))
-    } catch {
-      Issue.record("unexpected error \(error)")
-    }
+    let error = #expect(throws: LabError.self) { try SurrogateEvaluator.campaign(named: "C") }
+    #expect(error?.code == .notFound)
+    #expect(error?.message.contains("valid: A, B") == true)
     #expect((try? SurrogateEvaluator.campaign(named: "surrogate:b")) == .B)
   }
 

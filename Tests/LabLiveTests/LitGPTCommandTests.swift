@@ -59,23 +59,20 @@ struct LitGPTCommandTests {
   @Test("a space without the LoRA parameters is rejected naming the missing one")
   func missingParameter() throws {
     let space = try SearchSpace([Parameter("x", .float, lower: 0, upper: 1)])
-    #expect(throws: LabError.self) { try LoRAHyperparameters(Configuration(values: [0.5]), in: space) }
-    do {
-      _ = try LoRAHyperparameters(Configuration(values: [0.5]), in: space)
-    } catch let error as LabError {
-      #expect(error.message.contains("'lora_rank'"))
-    }
+    let error = #expect(throws: LabError.self) { try LoRAHyperparameters(Configuration(values: [0.5]), in: space) }
+    #expect(error?.message.contains("'lora_rank'") == true)
   }
 
   @Test("relative paths are refused: litgpt would take them for hub model ids")
   func relativePaths() {
     var s = settings
     s.checkpoint = "checkpoints/meta-llama/Llama-3.2-1B"
-    #expect(throws: LabError.self) { try s.validate() }
-    do { try s.validate() } catch let e as LabError { #expect(e.location?.field == "checkpoint") } catch {}
+    let checkpoint = #expect(throws: LabError.self) { try s.validate() }
+    #expect(checkpoint?.location?.field == "checkpoint")
     s.checkpoint = "/ok"
     s.data = "alpaca.json"
-    do { try s.validate() } catch let e as LabError { #expect(e.location?.field == "data") } catch {}
+    let data = #expect(throws: LabError.self) { try s.validate() }
+    #expect(data?.location?.field == "data")
   }
 
   @Test("8 GPUs, 4 per trial make 2 slots; too few GPUs are refused")

@@ -2,21 +2,11 @@ import Foundation
 import LabCore
 import LabOptimizers
 import Testing
-
-/// The recorded traces: traces/a100 in the repository, or ../shared/traces/a100 beside it.
-func treeSearchTraceFolder() -> URL? {
-  let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-  for candidate in [here.appendingPathComponent("traces/a100"), here.appendingPathComponent("../shared/traces/a100")] {
-    if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("soo_bis.json").path) {
-      return candidate.standardizedFileURL
-    }
-  }
-  return nil
-}
+import LabTestSupport
 
 /// The parsed lines of recorded run `name`.
 func recordedTrials(_ name: String) throws -> [RecordedTrial] {
-  let folder = try #require(treeSearchTraceFolder(), "recorded traces not found (traces/a100 or ../shared/traces/a100)")
+  let folder = try Fixtures.traceFolder()
   return try TraceParser.parse(contentsOf: folder.appendingPathComponent("\(name).json")).trials
 }
 

@@ -3,6 +3,7 @@ import LabCore
 import LabPlot
 import LabStatistics
 import Testing
+import LabTestSupport
 
 @Suite struct DataFormatTests {
   @Test func numbersHaveAFixedNumberOfDecimalsAndNoNegativeZero() {
@@ -141,7 +142,7 @@ import Testing
   }
 
   @Test func recordedTracesGiveOneScoreSeriesPerRunInFileOrder() throws {
-    guard let folder = traceFolder() else { return }
+    let folder = try Fixtures.traceFolder()
     var trials: [RecordedTrial] = []
     for name in ["bo_bis", "bamsoo_bis"] {
       trials += try TraceParser.parse(contentsOf: folder.appendingPathComponent("\(name).json")).trials
@@ -154,13 +155,3 @@ import Testing
   }
 }
 
-/// The shared trace folder beside the project (../shared/traces/a100) or the ignored copy in traces/a100.
-func traceFolder() -> URL? {
-  let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-  for candidate in [here.appendingPathComponent("traces/a100"), here.appendingPathComponent("../shared/traces/a100")] {
-    if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("soo_bis.json").path) {
-      return candidate.standardizedFileURL
-    }
-  }
-  return nil
-}

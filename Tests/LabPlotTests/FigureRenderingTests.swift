@@ -2,6 +2,7 @@ import Foundation
 import LabCore
 import LabPlot
 import Testing
+import LabTestSupport
 
 /// A fresh folder under the system's temporary folder, or `LABPLOT_KEEP/<name>` to keep the files for a look.
 func outputFolder(_ name: String) throws -> URL {
@@ -35,7 +36,7 @@ struct FigureRenderingTests {
   }
 
   @Test func theRecordedCampaignsScoresRenderOneRowPerCampaign() throws {
-    let folder = try #require(traceFolder(), "recorded traces not found")
+    let folder = try Fixtures.traceFolder()
     var trials: [RecordedTrial] = []
     for name in ["lhs", "bo", "soo", "lhs_bis", "bo_bis", "soo_bis", "bamsoo_bis"] {
       trials += try TraceParser.parse(contentsOf: folder.appendingPathComponent("\(name).json")).trials

@@ -4,6 +4,7 @@ import LabEvaluators
 import LabOptimizers
 import LabSimulation
 import Testing
+import LabTestSupport
 
 @Suite struct ProposerCatalogueTests {
   @Test func everyNamedAlgorithmBuilds() throws {
@@ -46,7 +47,7 @@ import Testing
 
   @Test(arguments: ["soo", "bamsoo"])
   func strictBudgetCapsTheTreeSearchesWhereTheRecordedRuleMayOvershoot(_ algorithm: String) throws {
-    let folder = try #require(simulationTraceFolder(), "recorded traces not found")
+    let folder = try Fixtures.traceFolder()
     // SOO replays soo_bis exactly; BaMSOO with hpolab's GP leaves the recording, so it runs on the surrogate.
     let evaluator = algorithm == "soo" ? "replay:soo_bis" : "surrogate:B"
     let choice = try EvaluatorCatalogue.make(evaluator, context: .init(traces: folder))
@@ -63,7 +64,7 @@ import Testing
   }
 
   @Test func sooFromTheCatalogueSimulatedOnOneWorkerReplaysTheRecordedRunPointForPoint() throws {
-    let folder = try #require(simulationTraceFolder(), "recorded traces not found")
+    let folder = try Fixtures.traceFolder()
     let choice = try EvaluatorCatalogue.make("replay:soo_bis", context: .init(traces: folder))
     var proposer = try ProposerCatalogue.make("soo", space: choice.space, budget: 50)
     let spec = RunSpec(
@@ -88,7 +89,7 @@ import Testing
 
 @Suite struct EvaluatorCatalogueTests {
   @Test func eachKindGivesItsSpaceMetricAndDirection() throws {
-    let folder = try #require(simulationTraceFolder(), "recorded traces not found")
+    let folder = try Fixtures.traceFolder()
     let context = EvaluatorCatalogue.Context(traces: folder)
     let a = try EvaluatorCatalogue.make("replay:lhs", context: context)
     #expect(a.space == .llama32_3B && a.defaultMetric == MetricName.hellaswagAcc && a.direction == .maximize)
@@ -101,7 +102,7 @@ import Testing
   }
 
   @Test func unknownNamesListTheValidOnes() throws {
-    let context = EvaluatorCatalogue.Context(traces: try #require(simulationTraceFolder()))
+    let context = EvaluatorCatalogue.Context(traces: try Fixtures.traceFolder())
     let kind = try #require(throws: LabError.self) { try EvaluatorCatalogue.make("oracle:x", context: context) }
     #expect(kind.message.contains("valid: replay:RUN, surrogate:CAMPAIGN, function:NAME, constant[:SECONDS]"))
     let run = try #require(throws: LabError.self) { try EvaluatorCatalogue.make("replay:sobol", context: context) }

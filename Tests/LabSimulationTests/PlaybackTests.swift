@@ -3,10 +3,11 @@ import LabCore
 import LabEvaluators
 import LabSimulation
 import Testing
+import LabTestSupport
 
 @Suite struct PlaybackTests {
   static func playback(_ run: String, workers: Int, mode: ExecutionMode) throws -> (RunRecord, [RecordedTrial]) {
-    let folder = try #require(simulationTraceFolder(), "recorded traces not found")
+    let folder = try Fixtures.traceFolder()
     let trials = try TraceParser.parse(contentsOf: folder.appendingPathComponent(run + ".json")).trials
     let replay = try ReplayEvaluator(run: run, trials: trials)
     let proposer = RecordedSequenceProposer(run: run, trials: trials)

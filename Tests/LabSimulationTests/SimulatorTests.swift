@@ -191,13 +191,9 @@ import Testing
       (lineSpec(workers: 1, mode: .async, budget: nil, hours: nil), "budget"),
     ]
     for (spec, field) in cases {
-      #expect(throws: LabError.self) { _ = try Simulator(spec: spec) }
-      do {
-        _ = try Simulator(spec: spec)
-      } catch let error as LabError {
-        #expect(error.location?.field == field)
-        #expect(error.code == .invalidInput)
-      } catch {}
+      let error = #expect(throws: LabError.self) { _ = try Simulator(spec: spec) }
+      #expect(error?.location?.field == field)
+      #expect(error?.code == .invalidInput)
     }
   }
 

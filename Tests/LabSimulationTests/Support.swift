@@ -2,17 +2,6 @@ import Foundation
 import LabCore
 @testable import LabSimulation
 
-/// The shared trace folder beside the project (../shared/traces/a100) or the ignored copy in traces/a100.
-func simulationTraceFolder() -> URL? {
-  let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-  for candidate in [here.appendingPathComponent("traces/a100"), here.appendingPathComponent("../shared/traces/a100")] {
-    if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("lhs_bis.json").path) {
-      return candidate.standardizedFileURL
-    }
-  }
-  return nil
-}
-
 /// A one-dimensional space for scripted tests.
 let lineSpace: SearchSpace = {
   guard let s = try? SearchSpace([Parameter("x", .float, lower: 0, upper: 1)]) else { fatalError("valid") }

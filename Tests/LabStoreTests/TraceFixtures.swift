@@ -2,23 +2,14 @@ import Foundation
 import LabCore
 import LabStore
 import Testing
-
-/// The recorded trace files: `traces/a100` in the repository, else `../shared/traces/a100`, else `$HPOLAB_TRACES`.
-func recordedTraceFolder() -> URL? {
-  let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
-  var candidates = [repo.appendingPathComponent("traces/a100"), repo.appendingPathComponent("../shared/traces/a100")]
-  if let env = ProcessInfo.processInfo.environment["HPOLAB_TRACES"] { candidates.append(URL(fileURLWithPath: env)) }
-  return candidates.first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("soo_bis.json").path) }?
-    .standardizedFileURL
-}
+import LabTestSupport
 
 /// The seven recorded runs, campaign A then B.
 let recordedRuns = ["lhs", "bo", "soo", "lhs_bis", "bo_bis", "soo_bis", "bamsoo_bis"]
 
 /// The seven recorded files.
 func recordedTraceFiles() throws -> [URL] {
-  let folder = try #require(recordedTraceFolder(), "recorded traces not found (make traces)")
+  let folder = try Fixtures.traceFolder()
   return recordedRuns.map { folder.appendingPathComponent("\($0).json") }
 }
 
@@ -31,7 +22,7 @@ func temporaryFolder() throws -> URL {
 
 /// The lines of a recorded file, as bytes, without their newlines.
 func recordedLines(_ run: String) throws -> [Data] {
-  let folder = try #require(recordedTraceFolder(), "recorded traces not found (make traces)")
+  let folder = try Fixtures.traceFolder()
   let data = try Data(contentsOf: folder.appendingPathComponent("\(run).json"))
   return data.split(separator: 0x0A, omittingEmptySubsequences: true).map { Data($0) }
 }

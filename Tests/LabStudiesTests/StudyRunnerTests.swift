@@ -5,15 +5,7 @@ import LabStore
 import LabStatistics
 import LabStudies
 import Testing
-
-/// The recorded traces beside the repository (traces/a100 or ../shared/traces/a100).
-func traceFolder() -> URL {
-  for candidate in ["traces/a100", "../shared/traces/a100"] {
-    let url = repositoryRoot.appendingPathComponent(candidate).standardizedFileURL
-    if FileManager.default.fileExists(atPath: url.appendingPathComponent("lhs_bis.json").path) { return url }
-  }
-  return repositoryRoot.appendingPathComponent("traces/a100")
-}
+import LabTestSupport
 
 /// A study of cheap algorithms on the constant evaluator, with one recorded run, in the tests' own words.
 let runnerStudy = """
@@ -39,7 +31,7 @@ let runnerStudy = """
   func runner() throws -> StudyRunner {
     try StudyRunner(
       spec: try StudySpec(text: runnerStudy, file: "runner.toml"),
-      context: EvaluatorCatalogue.Context(traces: traceFolder()))
+      context: EvaluatorCatalogue.Context(traces: try Fixtures.traceFolder()))
   }
 
   @Test func jobsDoNotChangeTheDatabase() throws {
@@ -86,14 +78,13 @@ let runnerStudy = """
     let r = try runner()
     let other = try StudyRunner(
       spec: try StudySpec(text: runnerStudy.replacingOccurrences(of: "budget = 9", with: "budget = 8"), file: "o.toml"),
-      context: EvaluatorCatalogue.Context(traces: traceFolder()))
+      context: EvaluatorCatalogue.Context(traces: try Fixtures.traceFolder()))
     let a = try LabDatabase.inMemory(), b = try LabDatabase.inMemory()
     try r.run(database: a, jobs: 2, shard: (1, 4))
     try other.run(database: b, jobs: 2, shard: (2, 4))
     #expect(throws: LabError.self) { try LabDatabase.inMemory().mergeStudies(from: [a, b]) }
-    do { try other.run(database: a, jobs: 1) } catch let e as LabError {
-      #expect(e.message.contains("study 'runner' is already stored with a different definition"))
-    }
+    let e = #expect(throws: LabError.self) { try other.run(database: a, jobs: 1) }
+    #expect(e?.message.contains("study 'runner' is already stored with a different definition") == true)
   }
 
   @Test func reportSummarisesEveryCellAndPlacesTheRecordedRun() throws {
@@ -133,7 +124,7 @@ let runnerStudy = """
       name = "lhs"
       """
     let runner = try StudyRunner(
-      spec: try StudySpec(text: text, file: "p.toml"), context: EvaluatorCatalogue.Context(traces: traceFolder()))
+      spec: try StudySpec(text: text, file: "p.toml"), context: EvaluatorCatalogue.Context(traces: try Fixtures.traceFolder()))
     let db = try LabDatabase.inMemory()
     try runner.run(database: db, jobs: 2)
     let report = try StudyReport(study: "paired", database: db)

@@ -55,7 +55,7 @@ public enum SurrogateLocations {
   /// under the current directory or any parent, else beside this source tree.
   /// - Throws: `.notFound` listing the places tried.
   public static func traces(_ explicit: String? = nil) throws -> URL {
-    try locate(explicit, environment: "HPOLAB_TRACES", relative: ["traces/a100", "../shared/traces/a100"], probe: "soo_bis.json", what: "recorded traces")
+    try TraceFolder.locate(explicit)
   }
 
   /// The folder of fitted surrogate files: `explicit`, else `$HPOLAB_SURROGATES`, else `surrogates`

@@ -1,1 +1,0 @@
-// LabEvaluators: see DESIGN.md for what this module holds.
