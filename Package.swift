@@ -37,11 +37,16 @@ let package = Package(
       dependencies: ["LabCore", "LabOptimizers", "LabSimulation", "LabEvaluators", "LabStore", "LabStatistics"],
       swiftSettings: strict),
     .target(name: "LabLive", dependencies: ["LabCore", "LabSimulation", "LabOptimizers", "LabStore"], swiftSettings: strict),
+    // What the command-line tool shows: figure selection for a study, run or the recordings; run summaries.
+    .target(
+      name: "LabPresentation",
+      dependencies: ["LabCore", "LabEvaluators", "LabPlot", "LabStatistics", "LabStore", "LabStudies"],
+      swiftSettings: strict),
     .executableTarget(
       name: "hpolab",
       dependencies: [
         "LabCore", "LabNumerics", "LabOptimizers", "LabSimulation", "LabEvaluators", "LabStore",
-        "LabStatistics", "LabPlot", "LabStudies", "LabLive",
+        "LabStatistics", "LabPlot", "LabStudies", "LabLive", "LabPresentation",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict),
@@ -70,7 +75,9 @@ let package = Package(
     .testTarget(
       name: "LabLiveTests", dependencies: ["LabTestSupport", "LabCore", "LabLive", "LabOptimizers", "LabSimulation", "LabStore"], exclude: ["Fixtures"],
       swiftSettings: strict),
-    .testTarget(name: "HpolabCLITests", dependencies: ["LabTestSupport", "LabCore"], swiftSettings: strict),
+    .testTarget(
+      name: "HpolabCLITests",
+      dependencies: ["LabTestSupport", "LabCore", "LabOptimizers", "LabEvaluators", "LabStudies"], swiftSettings: strict),
   ],
   swiftLanguageModes: [.v6]
 )

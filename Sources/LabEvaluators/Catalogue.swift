@@ -51,20 +51,18 @@ public enum EvaluatorCatalogue {
       self.surrogates = surrogates
     }
 
-    /// Where the recorded traces are looked for, relative to the working directory, in order.
-    public static let traceFolderCandidates = ["traces/a100", "../shared/traces/a100"]
-
     /// The default trace folder: ``TraceFolder/located(_:)`` (`$HPOLAB_TRACES`, else `traces/a100` or
     /// `../shared/traces/a100`), else `traces/a100`.
     public static func defaultTraces() -> URL { TraceFolder.located() }
   }
 
+  /// How each kind is written, in the order of ``kinds``.
+  public static let forms = ["replay:RUN", "surrogate:CAMPAIGN", "function:NAME", "constant[:SECONDS]"]
+
   /// The error for an unknown evaluator, listing the valid forms.
   public static func unknown(_ text: String) -> LabError {
     LabError(
-      .notFound,
-      "unknown evaluator '\(text)'; valid: replay:RUN, surrogate:CAMPAIGN, function:NAME, constant[:SECONDS]",
-      location: .init(field: "evaluator"))
+      .notFound, "unknown evaluator '\(text)'; valid: \(forms.joined(separator: ", "))", location: .init(field: "evaluator"))
   }
 
   /// Whether `text` names a known kind (its part before `:`), without loading anything.

@@ -45,7 +45,7 @@ extension RunRecord {
   }
 
   /// The fraction of worker time spent running trials between time 0 and the makespan (0 for an empty run).
-  public var utilisation: Double {
+  public var utilization: Double {
     guard makespan > 0, spec.workers > 0 else { return 0 }
     return busySeconds.reduce(0, +) / (Double(spec.workers) * makespan)
   }

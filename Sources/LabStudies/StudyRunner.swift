@@ -148,10 +148,7 @@ public struct StudyRunner: Sendable {
       throw LabError(.internalInconsistency, "study task \(task.cell) has neither a grid cell nor a recorded run")
     }
     let runSpec = spec.runSpec(cell, space: evaluator.space, metric: evaluator.metric, direction: evaluator.direction)
-    var proposer = try ProposerCatalogue.make(
-      cell.algorithm.name, options: cell.algorithm.options, space: runSpec.space, budget: runSpec.budget,
-      workers: runSpec.workers, mode: runSpec.mode)
-    return try Simulator(spec: runSpec, overhead: overhead).run(&proposer, evaluator: evaluator.evaluator)
+    return try SimulatedRun.record(for: runSpec, evaluator: evaluator.evaluator, overhead: overhead)
   }
 
   /// Runs the unfinished tasks (of one shard) on `jobs` threads and commits them to `database`.

@@ -118,8 +118,7 @@ func bamsooRun() throws -> BaMSOOResult {
     metric: MetricName.value, direction: .minimize, budget: 50)
   var record: RunRecord? = nil
   let sample = try measure(warmup: 1, repetitions: 7) {
-    var proposer = try ProposerCatalogue.make("bamsoo", space: f.space, budget: 50)
-    record = try Simulator(spec: spec, overhead: .none, checksPoints: false).run(&proposer, evaluator: evaluator)
+    record = try SimulatedRun.record(for: spec, evaluator: evaluator, checksPoints: false)
   }
   let trials = record?.trials.count ?? 0
   let evaluations = record?.trials.filter { $0.state == .completed || $0.state == .failed }.count ?? 0
@@ -213,8 +212,7 @@ func boRun(function name: String, seed: Int, budget: Int) throws -> RunRecord {
   let spec = RunSpec(
     algorithm: "bo", evaluator: evaluator.name, space: f.space, workers: 1, mode: .sync, seed: UInt64(seed),
     metric: MetricName.value, direction: .minimize, budget: budget)
-  var proposer = try ProposerCatalogue.make("bo", space: f.space, budget: budget)
-  return try Simulator(spec: spec, overhead: .none, checksPoints: false).run(&proposer, evaluator: evaluator)
+  return try SimulatedRun.record(for: spec, evaluator: evaluator, checksPoints: false)
 }
 
 /// Results computed on several threads, collected by index.

@@ -3,10 +3,14 @@ import LabCore
 import LabOptimizers
 
 /// The `--algorithm` option shared by `hpolab run` and `hpolab live` (same name, same help).
-struct OptimiserChoice: ParsableArguments {
+struct OptimizerChoice: ParsableArguments {
   @Option(name: .long, help: "The optimiser: \(ProposerCatalogue.names.joined(separator: ", ")).")
   var algorithm: String
 }
+
+/// The old spelling, kept until `hpolab live` moves to ``OptimizerChoice`` (identifiers are American English: docs/DESIGN.md).
+@available(*, deprecated, renamed: "OptimizerChoice")
+typealias OptimiserChoice = OptimizerChoice
 
 /// Turns repeated `--option KEY=VALUE` arguments into a dictionary (a later KEY replaces an earlier one).
 ///

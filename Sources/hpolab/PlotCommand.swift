@@ -1,11 +1,8 @@
 import ArgumentParser
 import Foundation
 import LabCore
-import LabEvaluators
 import LabPlot
-import LabStatistics
-import LabStore
-import LabStudies
+import LabPresentation
 
 /// `hpolab plot`: Draw figures of studies and runs with gnuplot.
 struct PlotCommand: ParsableCommand {
@@ -38,7 +35,7 @@ struct PlotCommand: ParsableCommand {
   @Option(name: .customLong("run"), help: "The stored run to draw.")
   var runID: String?
 
-  @Option(help: "The folder of recorded traces (scores and parity without --study/--run; default: traces/a100, else ../shared/traces/a100).")
+  @Option(help: "The folder of recorded traces (scores and parity without --study/--run; default: $HPOLAB_TRACES, else traces/a100, else ../shared/traces/a100).")
   var traces: String?
 
   @Option(help: "The recorded campaign (A or B) for parity, and to restrict the recorded scores.")
@@ -58,8 +55,13 @@ struct PlotCommand: ParsableCommand {
   @Option(help: "The output folder (default: plots/STUDY, plots/run-ID or plots/recorded).")
   var out: String?
 
-  @Option(help: "The rendered format: png, svg or pdf.")
-  var format: String = "png"
+  @Option(
+    help: "The rendered format: png, svg or pdf.", completion: .list(FigureFormat.allCases.map(\.rawValue)),
+    transform: { text in
+      guard let format = FigureFormat(rawValue: text) else { throw ValidationError("unknown format '\(text)'; valid: png, svg, pdf") }
+      return format
+    })
+  var format: FigureFormat = .png
 
   @Flag(help: "Write the data files and gnuplot scripts only; do not run gnuplot.")
   var noRender = false
@@ -67,9 +69,6 @@ struct PlotCommand: ParsableCommand {
   func validate() throws {
     guard figure == "all" || FigureKind(rawValue: figure) != nil else {
       throw ValidationError("unknown figure '\(figure)'; valid: \(FigureKind.allCases.map(\.rawValue).joined(separator: ", ")), all")
-    }
-    guard FigureFormat(rawValue: format) != nil else {
-      throw ValidationError("unknown format '\(format)'; valid: png, svg, pdf")
     }
     if study != nil && runID != nil { throw ValidationError("give --study or --run, not both") }
     if study == nil && runID == nil, let kind = FigureKind(rawValue: figure), kind != .scores && kind != .parity {
@@ -85,273 +84,16 @@ struct PlotCommand: ParsableCommand {
 
   func run() throws {
     try runReportingErrors {
+      let request = FigurePlotter.Request(
+        study: study, runID: runID, database: database.db, traces: traces, campaign: campaign, surrogates: surrogates,
+        algorithm: algorithm, seed: seed)
       let gnuplot = noRender ? nil : try Gnuplot.locate()
-      let style = FigureStyle.standard(FigureFormat(rawValue: format) ?? .png)
-      let plotter = try Plotter(command: self, style: style)
-      let folder = URL(fileURLWithPath: out ?? plotter.defaultFolder)
-      let writer = FigureWriter(folder: folder, gnuplot: gnuplot)
-      let kinds = figure == "all" ? plotter.applicable : FigureKind(rawValue: figure).map { [$0] } ?? []
-      for kind in kinds {
-        let figures: [Figure]
-        do {
-          figures = try plotter.figures(kind)
-        } catch let error as LabError where figure == "all" && (error.code == .invalidInput || error.code == .notFound || error.code == .unsupported) {
-          printError("skipped \(kind.rawValue): \(error.description)")
-          continue
-        }
-        for f in figures {
-          let written = try writer.write(f)
-          if !written.warnings.isEmpty { printError("gnuplot warnings for \(f.name):\n\(written.warnings)") }
-          // Written unbuffered, so that paths and skip notes (standard error) interleave in order.
-          FileHandle.standardOutput.write(Data(((written.rendered ?? written.script).path + "\n").utf8))
-        }
-      }
+      let plotter = try FigurePlotter(request, style: .standard(format), note: printError)
+      let writer = FigureWriter(folder: URL(fileURLWithPath: out ?? plotter.defaultFolder), gnuplot: gnuplot)
+      // Written unbuffered, so that paths and skip notes (standard error) interleave in order.
+      try plotter.draw(figure, with: writer) { FileHandle.standardOutput.write(Data(($0.path + "\n").utf8)) }
     }
   }
 }
 
-/// Loads what a `plot` invocation draws (a study, a run or the recorded traces) and builds its figures.
-struct Plotter {
-  /// Where the figures come from.
-  enum Source {
-    case study(StudySpec, simulated: [(cell: StudyCell, record: RunRecord)], recorded: [(name: String, record: RunRecord)])
-    case run(id: String, RunRecord)
-    case recorded
-  }
-
-  let source: Source
-  let command: PlotCommand
-  let style: FigureStyle
-  let database: LabDatabase?
-
-  init(command: PlotCommand, style: FigureStyle) throws {
-    self.command = command
-    self.style = style
-    if let name = command.study {
-      let db = try LabDatabase(path: command.database.db, mode: .readOnly)
-      let spec = try db.loadStudy(name)
-      let cells = spec.cells
-      var simulated: [(StudyCell, RunRecord)] = []
-      var recorded: [(String, RunRecord)] = []
-      for (cell, isRecorded, record) in try db.studyRuns(name) {
-        if isRecorded {
-          let k = cell - cells.count
-          if spec.recorded.indices.contains(k) { recorded.append((spec.recorded[k], record)) }
-        } else if cells.indices.contains(cell) {
-          // Curves are labelled by the study's algorithm label (two variants of one algorithm stay apart).
-          var relabelled = record
-          relabelled.spec.algorithm = cells[cell].algorithm.label
-          simulated.append((cells[cell], relabelled))
-        }
-      }
-      guard !simulated.isEmpty || !recorded.isEmpty else {
-        throw LabError(.notFound, "study '\(name)' has no stored run yet (run 'hpolab study run' first)", location: .init(file: db.path))
-      }
-      source = .study(spec, simulated: simulated, recorded: recorded)
-      database = db
-    } else if let id = command.runID {
-      let db = try LabDatabase(path: command.database.db, mode: .readOnly)
-      source = .run(id: id, try db.loadRun(id: id))
-      database = db
-    } else {
-      source = .recorded
-      database = nil
-    }
-  }
-
-  var defaultFolder: String {
-    switch source {
-    case .study(let spec, _, _): return "plots/\(spec.name)"
-    case .run(let id, _): return "plots/run-\(id)"
-    case .recorded: return "plots/recorded"
-    }
-  }
-
-  /// The figures `all` tries for this source.
-  var applicable: [FigureKind] {
-    switch source {
-    case .study: return FigureKind.allCases
-    case .run: return [.convergence, .convergenceTime, .timeline, .variables, .scores]
-    case .recorded: return [.scores, .parity]
-    }
-  }
-
-  /// The figures of `kind` (several when a study has several evaluators).
-  /// - Throws: `.invalidInput` / `.notFound` / `.unsupported` when the figure does not apply, saying why.
-  func figures(_ kind: FigureKind) throws -> [Figure] {
-    switch (kind, source) {
-    case (.convergence, _), (.convergenceTime, _):
-      let axis: ConvergenceAxis = kind == .convergence ? .evaluations : .hours
-      return try perEvaluator(kind) { runs, recorded, subtitle, name in
-        try Figures.convergence(try ConvergenceData.summarising(runs, axis: axis, recorded: recorded, subtitle: subtitle), style: style, name: name)
-      }
-    case (.scaling, .study(let spec, _, _)):
-      return try perEvaluator(kind) { runs, _, subtitle, name in
-        let evaluator = runs.first?.spec.evaluator ?? ""
-        guard let target = spec.evaluators.first(where: { $0.name == evaluator })?.target else {
-          throw LabError(.invalidInput, "evaluator '\(evaluator)' of study '\(spec.name)' sets no target: no time-to-target to scale")
-        }
-        guard Set(runs.map(\.spec.workers)).count > 1 else {
-          throw LabError(.invalidInput, "study '\(spec.name)' runs a single worker count: nothing to scale")
-        }
-        return try Figures.scaling(try ScalingData.summarising(runs, target: target, subtitle: subtitle), style: style, name: name)
-      }
-    case (.ranks, .study(let spec, _, _)):
-      guard let database else { throw LabError(.internalInconsistency, "a study source without a database") }
-      let report = try StudyReport(study: spec.name, database: database)
-      guard let friedman = report.friedman else {
-        throw LabError(.invalidInput, "study '\(spec.name)' has no Friedman test (it needs two algorithms and two complete blocks)")
-      }
-      let data = try RanksData(friedman: friedman, algorithms: report.rankedAlgorithms, subtitle: "study \(spec.name)")
-      return [try Figures.ranks(data, style: style)]
-    case (.timeline, _), (.variables, _):
-      let (id, record) = try representative(kind)
-      if kind == .timeline {
-        var data = TimelineData(run: record)
-        data.subtitle = "\(id): " + data.subtitle
-        return [try Figures.timeline(data, style: style)]
-      }
-      var data = VariablesData(run: record)
-      data.subtitle = "\(id): " + data.subtitle
-      return [try Figures.variables(data, style: style)]
-    case (.scores, .study(let spec, let simulated, let recorded)):
-      if !recorded.isEmpty {
-        return [try Figures.scores(ScoresData(runs: recorded.map(\.record), labels: recorded.map(\.name), subtitle: "study \(spec.name): recorded runs"), style: style)]
-      }
-      let firstSeed = spec.seeds.first
-      let chosen = simulated.filter { $0.cell.seed == firstSeed && $0.cell.workers == spec.workers.min() && $0.cell.mode == spec.modes.first }
-      let withScores = chosen.filter { c in c.record.completed.contains { $0.metrics[MetricName.mmluAcc] != nil } }
-      let data = ScoresData(
-        runs: withScores.map(\.record), labels: withScores.map { "\($0.cell.algorithm.label) (\($0.cell.evaluator.name))" },
-        subtitle: "study \(spec.name): seed \(firstSeed.map(String.init) ?? "-"), W = \(spec.workers.min() ?? 1)")
-      return [try Figures.scores(data, style: style)]
-    case (.scores, .run(let id, let record)):
-      return [try Figures.scores(ScoresData(runs: [record], labels: [record.spec.algorithm], subtitle: "run \(id)"), style: style)]
-    case (.scores, .recorded):
-      let folder = try SurrogateLocations.traces(command.traces)
-      var trials: [RecordedTrial] = []
-      let campaigns = command.campaign.flatMap { Campaign(rawValue: $0.uppercased()) }.map { [$0] } ?? Campaign.allCases
-      for c in campaigns {
-        for run in SurrogateTrainingSet.runs(of: c) {
-          trials += try TraceParser.parse(contentsOf: folder.appendingPathComponent("\(run).json")).trials
-        }
-      }
-      let what = campaigns.map { "campaign \($0.rawValue) (\($0.model))" }.joined(separator: " and ")
-      return [try Figures.scores(ScoresData(recorded: trials, subtitle: "recorded A100 runs, \(what)"), style: style)]
-    case (.parity, _):
-      return [try Figures.parity(try parityData(), style: style)]
-    default:
-      throw LabError(.unsupported, "figure '\(kind.rawValue)' needs --study NAME")
-    }
-  }
-
-  /// One figure per evaluator of a study (suffixed with the evaluator when there are several), or one for a run.
-  private func perEvaluator(
-    _ kind: FigureKind, _ make: (_ runs: [RunRecord], _ recorded: [RunRecord], _ subtitle: String, _ name: String) throws -> Figure
-  ) throws -> [Figure] {
-    switch source {
-    case .study(let spec, let simulated, let recorded):
-      var out: [Figure] = []
-      var skipped: [String] = []
-      for e in spec.evaluators {
-        let runs = simulated.filter { $0.cell.evaluator.name == e.name }.map(\.record)
-        guard let metric = runs.first?.spec.metric else { continue }
-        let campaign = e.name.split(separator: ":").last.map(String.init)
-        let overlay = recorded.filter { r in
-          r.record.spec.metric == metric && (spec.evaluators.count == 1 || Campaign.of(run: r.name).rawValue == campaign)
-        }.map { r -> RunRecord in
-          var copy = r.record
-          copy.spec.algorithm = r.name
-          return copy
-        }
-        let name = spec.evaluators.count == 1 ? kind.rawValue : "\(kind.rawValue)-\(slug(e.name))"
-        do {
-          out.append(try make(runs, overlay, "study \(spec.name), \(e.name)", name))
-        } catch let error as LabError where error.code == .invalidInput && spec.evaluators.count > 1 {
-          skipped.append("\(name): \(error.message)")
-        }
-      }
-      guard !out.isEmpty else {
-        throw LabError(.invalidInput, skipped.isEmpty ? "study '\(spec.name)' has no simulated run to draw" : skipped.joined(separator: "; "))
-      }
-      for reason in skipped { printError("skipped \(reason)") }
-      return out
-    case .run(let id, let record):
-      return [try make([record], [], "run \(id)", kind.rawValue)]
-    case .recorded:
-      throw LabError(.unsupported, "figure '\(kind.rawValue)' needs --study NAME or --run ID")
-    }
-  }
-
-  /// The run a run figure draws: the given run, or for a study the first run (cell order, among those of
-  /// `--algorithm` and `--seed` when given) with the most workers (timeline; asynchronous preferred) or the fewest (variables).
-  private func representative(_ kind: FigureKind) throws -> (String, RunRecord) {
-    switch source {
-    case .run(let id, let record): return ("run \(id)", record)
-    case .study(let spec, let all, _):
-      let simulated = all.filter {
-        (command.algorithm == nil || $0.cell.algorithm.label == command.algorithm) && (command.seed == nil || $0.cell.seed == command.seed)
-      }
-      guard !simulated.isEmpty else {
-        throw LabError(
-          .notFound,
-          "study '\(spec.name)' has no run of algorithm \(command.algorithm ?? "any") with seed \(command.seed.map(String.init) ?? "any"); algorithms: \(spec.algorithms.map(\.label).joined(separator: ", ")); seeds: \(spec.seeds.map(String.init).joined(separator: ", "))")
-      }
-      let pick: (cell: StudyCell, record: RunRecord)?
-      if kind == .timeline {
-        let most = simulated.map(\.cell.workers).max()
-        pick = simulated.first { $0.cell.workers == most && $0.cell.mode == .async } ?? simulated.first { $0.cell.workers == most }
-      } else {
-        let fewest = simulated.map(\.cell.workers).min()
-        pick = simulated.first { $0.cell.workers == fewest }
-      }
-      guard let pick else { throw LabError(.invalidInput, "study '\(spec.name)' has no simulated run") }
-      return ("study \(spec.name) cell \(pick.cell.index)", pick.record)
-    case .recorded:
-      throw LabError(.unsupported, "figure needs --study NAME or --run ID")
-    }
-  }
-
-  /// Leave-one-run-out predictions of the campaign's surrogate (its fitted hyperparameters, conditioned on the other runs).
-  private func parityData() throws -> ParityData {
-    let campaign: Campaign
-    if let c = command.campaign.flatMap({ Campaign(rawValue: $0.uppercased()) }) {
-      campaign = c
-    } else if case .study(let spec, _, _) = source,
-      let e = spec.evaluators.first(where: { $0.name.hasPrefix("surrogate:") }),
-      let c = Campaign(rawValue: String(e.name.dropFirst("surrogate:".count)).uppercased())
-    {
-      campaign = c
-    } else if case .study(let spec, _, _) = source {
-      throw LabError(.invalidInput, "study '\(spec.name)' uses no surrogate evaluator (pass --campaign A|B to draw one anyway)")
-    } else {
-      campaign = .B
-    }
-    let modelFile = try SurrogateLocations.surrogates(command.surrogates).appendingPathComponent(SurrogateLocations.modelFileName(campaign))
-    let spec = try SurrogateSpec.read(from: modelFile)
-    let training = try SurrogateTrainingSet.load(campaign: campaign, directory: try SurrogateLocations.traces(command.traces))
-    let metric = MetricName.hellaswagAcc
-    let level = 0.9
-    var points: [ParityData.Point] = []
-    for run in SurrogateTrainingSet.runs(of: campaign) {
-      let held = training.trials.filter { $0.run == run }
-      guard !held.isEmpty else { continue }
-      let model = try SurrogateModel(spec: spec, training: try SurrogateTrainingSet(campaign: campaign, trials: training.trials.filter { $0.run != run }))
-      for t in held {
-        guard let y = t.metrics[metric],
-          let p = try model.predictive(Configuration(values: t.converted)).first(where: { $0.metric == metric })
-        else { continue }
-        let interval = p.interval(level)
-        points.append(.init(recorded: y, predicted: p.median, lower: interval.lowerBound, upper: interval.upperBound, group: run))
-      }
-    }
-    return ParityData(
-      metric: metric, points: points,
-      subtitle: "campaign \(campaign.rawValue) (\(campaign.model)), each run predicted from the others; 90 % predictive intervals")
-  }
-
-  /// `surrogate:B` → `surrogate-b`: a file-name-safe evaluator name.
-  private func slug(_ text: String) -> String {
-    String(text.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" })
-  }
-}
+extension FigureFormat: ExpressibleByArgument {}

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LabCore
 import LabEvaluators
+import LabPresentation
 import LabSimulation
 
 /// `hpolab replay`: Re-time a recorded run under W workers, or check a proposer against a recording.
@@ -22,7 +23,8 @@ struct ReplayPlaybackCommand: ParsableCommand {
       Proposes the recorded points in the recorded order and gives each its recorded metrics and durations, \
       on W workers (sync: batches of W; async: a freed worker takes the next point). Only faithful where the \
       proposals depend neither on results nor on completion order: LHS runs under any W, and every run under \
-      W = 1. BO, BaMSOO and SOO runs are refused for W > 1, with the reason.
+      W = 1; SOO runs under any W, the children of one expansion running together (they were proposed \
+      together). BO and BaMSOO runs are refused for W > 1, with the reason.
 
       Example: hpolab replay lhs_bis --workers 5
       """)
@@ -33,10 +35,12 @@ struct ReplayPlaybackCommand: ParsableCommand {
   @Option(name: .long, help: "Parallel workers W.")
   var workers: Int = 1
 
-  @Option(name: .long, help: "sync (batches of up to W) or async (a freed worker takes the next point).")
-  var mode: String = "async"
+  @Option(
+    name: .long, help: "sync (batches of up to W) or async (a freed worker takes the next point).",
+    completion: .list(ExecutionMode.allCases.map(\.rawValue)), transform: { try ExecutionMode(option: "--mode", $0) })
+  var mode: ExecutionMode = .async
 
-  @Option(name: .long, help: "The folder of recorded traces (default: traces/a100, else ../shared/traces/a100).")
+  @Option(name: .long, help: "The folder of recorded traces (default: $HPOLAB_TRACES, else traces/a100, else ../shared/traces/a100).")
   var traces: String?
 
   @Flag(name: .long, help: "Print the whole re-timed run as JSON instead of a summary.")
@@ -44,15 +48,12 @@ struct ReplayPlaybackCommand: ParsableCommand {
 
   func validate() throws {
     try validateLimits { try Limits.check(workers, in: Limits.workers, name: "--workers") }
-    guard ExecutionMode(rawValue: mode) != nil else {
-      throw ValidationError("--mode must be sync or async, got '\(mode)'")
-    }
   }
 
   func run() throws {
     let run = recordedRun
     try runReportingErrors {
-      let folder = traces.map { URL(fileURLWithPath: $0) } ?? EvaluatorCatalogue.Context.defaultTraces()
+      let folder = TraceFolder.located(traces)
       let replay = try ReplayEvaluator.load(run: run, from: folder)
       if let reason = Playback.refusal(run: run, workers: workers) {
         throw LabError(.unsupported, "cannot re-time \(run) under \(workers) workers: \(reason)")
@@ -61,7 +62,7 @@ struct ReplayPlaybackCommand: ParsableCommand {
       let proposer = RecordedSequenceProposer(run: run, trials: trials)
       let spec = RunSpec(
         algorithm: "playback:\(Playback.algorithm(ofRun: run))", evaluator: replay.name, space: replay.space,
-        workers: workers, mode: ExecutionMode(rawValue: mode) ?? .async, metric: MetricName.hellaswagAcc,
+        workers: workers, mode: mode, metric: MetricName.hellaswagAcc,
         direction: .maximize, budget: proposer.count)
       let record = try Simulator(spec: spec).run(proposer, evaluator: replay)
       if json {

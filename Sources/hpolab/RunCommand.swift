@@ -3,8 +3,10 @@ import Foundation
 import LabCore
 import LabEvaluators
 import LabOptimizers
+import LabPresentation
 import LabSimulation
 import LabStore
+import LabStudies
 
 /// `hpolab run`: Simulate one optimisation run under W workers.
 struct RunCommand: ParsableCommand {
@@ -22,10 +24,10 @@ struct RunCommand: ParsableCommand {
         hpolab run --algorithm soo --evaluator replay:soo_bis --absent nearest --json
       """)
 
-  @OptionGroup var optimiser: OptimiserChoice
-  var algorithm: String { optimiser.algorithm }
+  @OptionGroup var optimizer: OptimizerChoice
+  var algorithm: String { optimizer.algorithm }
 
-  @Option(name: .long, help: "What answers: replay:RUN, surrogate:CAMPAIGN, function:NAME or constant[:SECONDS].")
+  @Option(name: .long, help: "What answers: \(EvaluatorCatalogue.forms.joined(separator: ", ")).")
   var evaluator: String
 
   @Option(name: .customLong("option"), help: "An algorithm option KEY=VALUE (repeatable); keys by algorithm: \(ProposerCatalogue.standard.optionHelp) (docs/optimisers.md).")
@@ -34,8 +36,10 @@ struct RunCommand: ParsableCommand {
   @Option(name: .long, help: "Parallel workers W (each stands for one 4×A100 node).")
   var workers: Int = 1
 
-  @Option(name: .long, help: "sync (batches of up to W) or async (a freed worker asks at once).")
-  var mode: String = "async"
+  @Option(
+    name: .long, help: "sync (batches of up to W) or async (a freed worker asks at once).",
+    completion: .list(ExecutionMode.allCases.map(\.rawValue)), transform: { try ExecutionMode(option: "--mode", $0) })
+  var mode: ExecutionMode = .async
 
   @Option(name: .long, help: "Real evaluations allowed (default: 50, or no limit when --hours is given).")
   var budget: Int?
@@ -55,10 +59,10 @@ struct RunCommand: ParsableCommand {
   @Option(name: .long, help: "Optimiser overhead per proposal: none, constant:SECONDS, linear:A,B, cubic:A,B (A + B·n³ after n observations) or measured.")
   var overhead: String = "none"
 
-  @Option(name: .long, help: "For replay: what a point absent from the recording gets: error, nearest or surrogate.")
+  @Option(name: .long, help: "For replay: what a point absent from the recording gets: \(ReplayEvaluator.AbsentPolicy.names.joined(separator: ", ")).")
   var absent: String = "error"
 
-  @Option(name: .long, help: "The folder of recorded traces (default: traces/a100, else ../shared/traces/a100).")
+  @Option(name: .long, help: "The folder of recorded traces (default: $HPOLAB_TRACES, else traces/a100, else ../shared/traces/a100).")
   var traces: String?
 
   @Option(name: .long, help: "Save the run in this SQLite database.")
@@ -68,9 +72,6 @@ struct RunCommand: ParsableCommand {
   var json = false
 
   func validate() throws {
-    guard ExecutionMode(rawValue: mode) != nil else {
-      throw ValidationError("--mode must be sync or async, got '\(mode)'")
-    }
     try validateLimits {
       try Limits.check(workers, in: Limits.workers, name: "--workers")
       if let budget { try Limits.check(budget, in: Limits.budget, name: "--budget", unit: "evaluations") }
@@ -80,19 +81,10 @@ struct RunCommand: ParsableCommand {
         algorithm: algorithm, options: try algorithmOptions(options), budget: budget ?? (hours == nil ? 50 : nil))
       try Overhead(parsing: overhead).checkLimits(text: overhead)
     }
-    guard ProposerCatalogue.isKnown(algorithm) else {
-      throw ValidationError("unknown algorithm '\(algorithm)'; valid: \(ProposerCatalogue.names.joined(separator: ", "))")
-    }
-    guard EvaluatorCatalogue.isKnownKind(evaluator) else {
-      throw ValidationError(
-        "unknown evaluator '\(evaluator)'; valid: replay:RUN, surrogate:CAMPAIGN, function:NAME, constant[:SECONDS]")
-    }
+    guard ProposerCatalogue.isKnown(algorithm) else { throw ValidationError(ProposerCatalogue.unknown(algorithm).message) }
+    guard EvaluatorCatalogue.isKnownKind(evaluator) else { throw ValidationError(EvaluatorCatalogue.unknown(evaluator).message) }
     do {
       _ = try algorithmOptions(options)
-    } catch let error as LabError {
-      throw ValidationError(error.message)
-    }
-    do {
       _ = try Overhead(parsing: overhead)
     } catch let error as LabError {
       throw ValidationError(error.message)
@@ -101,33 +93,12 @@ struct RunCommand: ParsableCommand {
 
   func run() throws {
     try runReportingErrors {
-      let context = EvaluatorCatalogue.Context(
-        traces: traces.map { URL(fileURLWithPath: $0) } ?? EvaluatorCatalogue.Context.defaultTraces(), absent: absent)
-      let choice = try EvaluatorCatalogue.make(evaluator, context: context)
-      let metric = self.metric ?? choice.defaultMetric
-      guard choice.evaluator.metricNames.contains(metric) else {
-        throw LabError(
-          .invalidInput,
-          "\(choice.evaluator.name) does not report '\(metric)'; it reports \(choice.evaluator.metricNames.joined(separator: ", "))",
-          location: .init(field: "metric"))
-      }
-      let budget = self.budget ?? (hours == nil ? 50 : nil)
-      // The catalogue picks SOO/BaMSOO's batching for W > 1 when not given.
-      let options = try algorithmOptions(self.options)
-      var proposer = try ProposerCatalogue.make(
-        algorithm, options: options, space: choice.space, budget: budget, workers: workers,
-        mode: ExecutionMode(rawValue: mode) ?? .async)
-      let spec = RunSpec(
-        algorithm: algorithm, options: options, evaluator: evaluator, space: choice.space, workers: workers,
-        mode: ExecutionMode(rawValue: mode) ?? .async,
-        seed: seed, metric: metric, direction: choice.direction, budget: budget, hours: hours, target: target)
-      let simulator = try Simulator(spec: spec, overhead: try Overhead(parsing: overhead))
-      let record = try simulator.run(&proposer, evaluator: choice.evaluator)
-      var savedAs: String? = nil
-      if let db {
-        let database = try LabDatabase(path: db)
-        savedAs = try database.saveRun(record)
-      }
+      let request = SimulatedRun.Request(
+        algorithm: algorithm, options: try algorithmOptions(options), evaluator: evaluator, workers: workers, mode: mode,
+        budget: budget, hours: hours, target: target, seed: seed, metric: metric, overhead: try Overhead(parsing: overhead),
+        context: EvaluatorCatalogue.Context(traces: TraceFolder.located(traces), absent: absent))
+      let record = try SimulatedRun.run(request)
+      let savedAs = try db.map { try LabDatabase(path: $0).saveRun(record) }
       if json {
         try printJSON(record)
       } else {
@@ -135,35 +106,5 @@ struct RunCommand: ParsableCommand {
         if let savedAs, let db { print("saved:        \(savedAs) in \(db)") }
       }
     }
-  }
-}
-
-/// The few lines `hpolab run` and `hpolab replay` print about a finished run.
-enum RunSummary {
-  static func text(of record: RunRecord) -> String {
-    let spec = record.spec
-    var lines: [String] = []
-    lines.append("run:          \(spec.algorithm) on \(spec.evaluator), \(spec.workers) worker\(spec.workers == 1 ? "" : "s") (\(spec.mode.rawValue)), seed \(spec.seed)")
-    let failed = record.trials.filter { $0.state == .failed }.count
-    let approximated = record.trials.filter { $0.state == .approximated }.count
-    var evaluations = "evaluations:  \(record.evaluationCount)"
-    if failed > 0 || approximated > 0 { evaluations += " (\(failed) failed, \(approximated) approximated by the model)" }
-    lines.append(evaluations)
-    if let best = record.bestTrial, let value = best.metrics[spec.metric] {
-      lines.append("best \(spec.metric): \(format(value)) (trial \(best.id), \(spec.direction == .maximize ? "maximised" : "minimised"))")
-      lines.append("best config:  \(best.configuration.describe(in: spec.space))")
-    } else {
-      lines.append("best \(spec.metric): none (no trial completed)")
-    }
-    lines.append("wall-clock:   \(format(record.makespan / 3600)) simulated hours")
-    lines.append("utilisation:  \(((1000 * record.utilisation).rounded() / 10))% of \(spec.workers) worker\(spec.workers == 1 ? "" : "s")")
-    for note in record.notes { lines.append("note:         \(note)") }
-    return lines.joined(separator: "\n")
-  }
-
-  /// A number with up to 4 decimals, for people.
-  static func format(_ value: Double) -> String {
-    let rounded = (value * 10_000).rounded() / 10_000
-    return "\(rounded)"
   }
 }

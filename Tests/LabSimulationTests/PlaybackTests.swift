@@ -30,7 +30,7 @@ import LabTestSupport
     for (a, b) in zip(record.trials, record.trials.dropFirst()) { #expect(b.start == a.end) }
     let total = recorded.reduce(0.0) { $0 + ($1.trainingSeconds ?? 0) + ($1.evaluationSeconds ?? 0) }
     #expect(abs(record.makespan - total) < 1e-6)
-    #expect(record.utilisation == 1)
+    #expect(record.utilization == 1)
   }
 
   @Test(arguments: [ExecutionMode.async, .sync])
@@ -42,7 +42,7 @@ import LabTestSupport
     #expect(ratio > 0.197 && ratio < 0.206, "ratio \(ratio)")
     #expect(five.evaluationCount == 50)
     #expect(five.bestTrial?.id == one.bestTrial?.id)
-    #expect(five.utilisation > 0.95)
+    #expect(five.utilization > 0.95)
   }
 
   @Test(arguments: [ExecutionMode.sync, .async])

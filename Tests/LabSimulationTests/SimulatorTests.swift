@@ -28,7 +28,7 @@ import Testing
     #expect(record.bestSoFarByHours().map(\.hours) == [3, 5, 5, 6, 8, 9, 12].map { $0 / 3600 })
     // Busy: w0 5+4, w1 3+2+1+6, w2 8 → 29 of 3·12.
     #expect(record.busySeconds == [9, 12, 8])
-    #expect(abs(record.utilisation - 29.0 / 36.0) < 1e-15)
+    #expect(abs(record.utilization - 29.0 / 36.0) < 1e-15)
     // Async passes the running trials as pending: 0, 1, 2 at t=0; then 2 running at t=3, 5 (twice), 6.
     #expect(proposer.pendingCounts == [0, 1, 2, 2, 1, 2, 2])
   }
@@ -46,7 +46,7 @@ import Testing
     // Within a batch the pending list is the batch so far.
     #expect(proposer.pendingCounts == [0, 1, 2, 0, 1, 2, 0])
     // Same durations, async finished at 12: sync idles workers while the batch's longest trial runs.
-    #expect(record.utilisation < 29.0 / 36.0)
+    #expect(record.utilization < 29.0 / 36.0)
   }
 
   @Test func simultaneousCompletionsAreToldInSchedulingOrderAndRefillLowestWorkerFirst() throws {

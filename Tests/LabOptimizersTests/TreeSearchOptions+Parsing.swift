@@ -1,8 +1,14 @@
 import LabCore
+import LabOptimizers
+
+// Test-only: the older string vocabulary (`inherit`, `h_max`, `batching=async`, `max_idle_sweeps`)
+// that the tree-search tests were written against. The library has one vocabulary, that of
+// ``ProposerCatalogue`` (`inheritance`, `depth-limit`, `batching=asyncSweep`), which the CLI,
+// the study files and docs/treesearch.md use; this parser lives here so that it cannot leak back.
 
 extension TreeSearchOptions {
   /// The option keys ``init(parsing:algorithm:budget:)`` accepts (BaMSOO also takes `eta`, see ``BaMSOO/make(options:space:budget:)``).
-  public static let keys = ["k", "inherit", "batching", "h_max", "max_idle_sweeps"]
+  static let keys = ["k", "inherit", "batching", "h_max", "max_idle_sweeps"]
 
   /// Options from strings, as studies and `hpolab run` pass them.
   ///
@@ -10,7 +16,7 @@ extension TreeSearchOptions {
   /// `sequential` | `sweep` | `async` (or `asyncSweep`); `h_max` = `none` | `sqrt` | an integer;
   /// `max_idle_sweeps` (integer ≥ 1). Unknown keys are left to the caller.
   /// - Throws: ``LabError`` `.invalidInput` naming the algorithm, the key and the value.
-  public init(parsing options: [String: String], algorithm: String, budget: Int?, loopCondition: LoopCondition) throws {
+  init(parsing options: [String: String], algorithm: String, budget: Int?, loopCondition: LoopCondition) throws {
     func bad(_ key: String, _ value: String, _ valid: String) -> LabError {
       LabError(
         .invalidInput, "\(algorithm): option '\(key)' must be \(valid), got '\(value)'", location: .init(field: "options.\(key)"))
@@ -50,20 +56,20 @@ extension TreeSearchOptions {
 
 extension SOO {
   /// The option keys SOO accepts.
-  public static var optionKeys: [String] { TreeSearchOptions.keys }
+  static var optionKeys: [String] { TreeSearchOptions.keys }
 
   /// SOO from string options (see ``TreeSearchOptions/init(parsing:algorithm:budget:loopCondition:)``); sweeps start while n < budget.
-  public static func make(options: [String: String], space: SearchSpace, budget: Int?) throws -> SOO {
+  static func make(options: [String: String], space: SearchSpace, budget: Int?) throws -> SOO {
     try SOO(space: space, options: TreeSearchOptions(parsing: options, algorithm: "soo", budget: budget, loopCondition: .belowBudget))
   }
 }
 
 extension BaMSOO where Model == PosteriorConfidence<GaussianProcessModel> {
   /// The option keys BaMSOO accepts: SOO's and `eta`.
-  public static var optionKeys: [String] { TreeSearchOptions.keys + ["eta"] }
+  static var optionKeys: [String] { TreeSearchOptions.keys + ["eta"] }
 
   /// BaMSOO on hpolab's GP from string options (SOO's keys and `eta` ∈ (0, 1], default 1); sweeps start while n ≤ budget, as recorded.
-  public static func make(options: [String: String], space: SearchSpace, budget: Int?) throws -> Self {
+  static func make(options: [String: String], space: SearchSpace, budget: Int?) throws -> Self {
     var eta = 1.0
     if let v = options["eta"] {
       guard let e = Double(v), e > 0, e <= 1 else {
