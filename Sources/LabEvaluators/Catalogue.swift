@@ -22,25 +22,36 @@ public struct EvaluatorChoice: Sendable {
 
 /// The evaluators hpolab knows by name: what `hpolab run --evaluator` and studies use.
 ///
-/// | name | evaluator | space |
-/// |---|---|---|
-/// | `replay:RUN` | ``ReplayEvaluator`` over `TRACES/RUN.json` (RUN: lhs, bo, soo, lhs_bis, …) | the run's campaign |
-/// | `surrogate:A`, `surrogate:B` | the campaign's fitted surrogate | the campaign's |
-/// | `function:NAME` | an analytic test function with a known optimum | the function's box |
-/// | `constant[:SECONDS]` | ``ConstantEvaluator`` (engine benchmarks; default 1800 s) | campaign B's |
-///
-/// Fine-tuning evaluators maximise `hellaswag.acc` by default, as the
-/// recorded runs did. Unknown kinds, runs or campaigns are errors that list
-/// the valid names.
+/// Each kind is one ``EvaluatorEntry`` (declared beside its implementation) and
+/// ``standard`` lists them: `replay:RUN`, `surrogate:CAMPAIGN`, `function:NAME`,
+/// `constant[:SECONDS]`. Names, forms, help texts, the "unknown evaluator" message
+/// and the docs' table (``markdownTable()``, in docs/simulator.md) all come from
+/// the entries. Fine-tuning evaluators maximise `hellaswag.acc` by default, as the
+/// recorded runs did. Unknown kinds, runs or campaigns are errors that list the
+/// valid names.
 public enum EvaluatorCatalogue {
+  /// Every evaluator kind hpolab ships: **add a new one here, with one line**.
+  public static let standard: [EvaluatorEntry] = [
+    .replay,
+    .surrogate,
+    .function,
+    .constant,
+  ]
+
   /// The evaluator kinds, in a fixed order (the part before `:`).
-  public static let kinds = ["replay", "surrogate", "function", "constant"]
+  public static var kinds: [String] { standard.map(\.kind) }
+
+  /// How each kind is written, in the order of ``kinds``.
+  public static var forms: [String] { standard.map(\.form) }
+
+  /// The entry of kind `kind`, if any.
+  public static func entry(kind: String) -> EvaluatorEntry? { standard.first { $0.kind == kind } }
 
   /// Where evaluators find their data, and what a replay does with points it never saw.
   public struct Context: Sendable {
     /// The folder of recorded traces (`RUN.json` files).
     public var traces: URL
-    /// `error`, `nearest` or `surrogate` (see ``ReplayEvaluator/AbsentPolicy``).
+    /// `error`, `nearest` or `surrogate` (see ``ReplayEvaluator/AbsentPolicy``): the `absent` option of `replay`.
     public var absent: String
     /// The folder of fitted surrogates (nil: the surrogate's own default).
     public var surrogates: String?
@@ -54,10 +65,12 @@ public enum EvaluatorCatalogue {
     /// The default trace folder: ``TraceFolder/located(_:)`` (`$HPOLAB_TRACES`, else `traces/a100` or
     /// `../shared/traces/a100`), else `traces/a100`.
     public static func defaultTraces() -> URL { TraceFolder.located() }
-  }
 
-  /// How each kind is written, in the order of ``kinds``.
-  public static let forms = ["replay:RUN", "surrogate:CAMPAIGN", "function:NAME", "constant[:SECONDS]"]
+    /// The options of `entry` this context sets (today: `absent` for the kinds that take it).
+    func options(for entry: EvaluatorEntry) -> [String: String] {
+      entry.schema.option("absent") == nil ? [:] : ["absent": absent]
+    }
+  }
 
   /// The error for an unknown evaluator, listing the valid forms.
   public static func unknown(_ text: String) -> LabError {
@@ -67,71 +80,37 @@ public enum EvaluatorCatalogue {
 
   /// Whether `text` names a known kind (its part before `:`), without loading anything.
   public static func isKnownKind(_ text: String) -> Bool {
-    kinds.contains(String(text.split(separator: ":", maxSplits: 1).first ?? ""))
+    entry(kind: String(text.split(separator: ":", maxSplits: 1).first ?? "")) != nil
   }
 
   /// The evaluator called `text`.
   /// - Throws: `.notFound` for an unknown kind, run, campaign or function (listing the valid ones);
-  ///   `.invalidInput` for an unknown absent-point policy; `.parse` for a bad trace line;
-  ///   whatever loading the surrogate throws (`.notFound` for missing fitted files).
+  ///   `.invalidInput` for an option the kind's schema refuses (an unknown absent-point policy);
+  ///   `.parse` for a bad trace line; whatever loading the surrogate throws (`.notFound` for missing fitted files).
   public static func make(_ text: String, context: Context) throws -> EvaluatorChoice {
     let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-    let kind = parts[0]
-    let argument = parts.count > 1 ? parts[1] : nil
-    switch kind {
-    case "replay":
-      guard let run = argument, !run.isEmpty else {
-        let runs = ReplayEvaluator.availableRuns(in: context.traces)
-        throw LabError(.invalidInput, "replay needs a run: replay:RUN; valid runs: \(runs.joined(separator: ", "))", location: .init(field: "evaluator"))
-      }
-      let policy = try absentPolicy(context.absent, run: run, context: context)
-      let replay = try ReplayEvaluator.load(run: run, from: context.traces, absent: policy)
-      return EvaluatorChoice(evaluator: replay, space: replay.space, defaultMetric: MetricName.hellaswagAcc, direction: .maximize)
-    case "constant":
-      let seconds: Double
-      if let argument {
-        guard let s = Double(argument), s.isFinite, s >= 0 else {
-          throw LabError(.invalidInput, "constant:SECONDS needs a finite non-negative number of seconds, got '\(argument)'", location: .init(field: "evaluator"))
-        }
-        seconds = s
-      } else {
-        seconds = 1800
-      }
-      return EvaluatorChoice(
-        evaluator: ConstantEvaluator(value: 0, seconds: seconds), space: .llama32_1B, defaultMetric: MetricName.value,
-        direction: .maximize)
-    case "function":
-      guard let fname = argument, !fname.isEmpty else {
-        throw LabError(
-          .invalidInput, "function needs a name: function:NAME; valid: \(TestFunction.names.joined(separator: ", "))",
-          location: .init(field: "evaluator"))
-      }
-      let function = try TestFunction.named(fname)
-      return EvaluatorChoice(
-        evaluator: try FunctionEvaluator(function: function), space: function.space, defaultMetric: MetricName.value,
-        direction: .minimize)
-    case "surrogate":
-      let surrogate = try SurrogateEvaluator.named(text, traces: context.traces.path, surrogates: context.surrogates)
-      let campaign = try SurrogateEvaluator.campaign(named: text)
-      return EvaluatorChoice(
-        evaluator: surrogate, space: campaign.space, defaultMetric: MetricName.hellaswagAcc, direction: .maximize)
-    default:
-      throw unknown(text)
-    }
+    guard let entry = entry(kind: parts[0]) else { throw unknown(text) }
+    return try entry.make(argument: parts.count > 1 ? parts[1] : nil, options: context.options(for: entry), context: context)
   }
 
-  /// The replay policy called `name` for run `run`.
+  /// The docs' table of evaluator kinds: form, what answers, and the options.
+  public static func markdownTable() -> String {
+    var text = "| evaluator | what answers | options |\n|---|---|---|\n"
+    for e in standard {
+      let options = e.schema.options.map { "`\($0.name)` (\($0.kind.allowed); default \($0.defaultText))" }.joined(separator: ", ")
+      text += "| `\(e.form)` | \(e.summary.replacingOccurrences(of: "``", with: "`")) | \(options.isEmpty ? "none" : options) |\n"
+    }
+    return text
+  }
+
+  /// The replay policy called `name` for run `run` (already checked against the `absent` option's values).
   static func absentPolicy(_ name: String, run: String, context: Context) throws -> ReplayEvaluator.AbsentPolicy {
     switch name {
-    case "error": return .error
     case "nearest": return .nearest
     case "surrogate":
       return .surrogate(
         try SurrogateEvaluator.load(campaign: Campaign.of(run: run), traces: context.traces.path, surrogates: context.surrogates))
-    default:
-      throw LabError(
-        .invalidInput, "unknown policy '\(name)' for points absent from a replay; valid: \(ReplayEvaluator.AbsentPolicy.names.joined(separator: ", "))",
-        location: .init(field: "absent"))
+    default: return .error
     }
   }
 }
