@@ -76,6 +76,9 @@ let package = Package(
       name: "LabLiveTests", dependencies: ["LabTestSupport", "LabCore", "LabLive", "LabOptimizers", "LabSimulation", "LabStore"], exclude: ["Fixtures"],
       swiftSettings: strict),
     .testTarget(
+      name: "LabPresentationTests", dependencies: ["LabTestSupport", "LabCore", "LabPlot", "LabPresentation"],
+      swiftSettings: strict),
+    .testTarget(
       name: "HpolabCLITests",
       dependencies: ["LabTestSupport", "LabCore", "LabOptimizers", "LabEvaluators", "LabStudies"], swiftSettings: strict),
   ],

@@ -84,7 +84,7 @@ enum GnuplotText {
 }
 
 /// A gnuplot `plot` command assembled clause by clause.
-struct PlotCommand {
+struct GnuplotPlot {
   private var clauses: [String] = []
   mutating func add(_ clause: String) { clauses.append(clause) }
   var isEmpty: Bool { clauses.isEmpty }

@@ -42,7 +42,7 @@ public struct FigureStyle: Sendable, Hashable {
   ]
 
   /// Fixed colours of the known algorithms, so that an algorithm keeps its colour in every figure (random, the baseline, in black).
-  public static let algorithmColours: [String: String] = [
+  public static let algorithmColors: [String: String] = [
     "bo": "#0072B2", "soo": "#D55E00", "bamsoo": "#009E73", "lhs": "#CC79A7", "random": "#000000",
   ]
 
@@ -51,11 +51,11 @@ public struct FigureStyle: Sendable, Hashable {
   /// A known algorithm (its name, or a label such as `bo_bis`, `bo · sync`, `bo (W=4)`)
   /// always gets its own colour; other labels take the palette's colours not used by the
   /// known algorithms present, in order of first appearance.
-  public static func colours(for labels: [String]) -> [String] {
+  public static func colors(for labels: [String]) -> [String] {
     var assigned: [String: String] = [:]
     var used = Set<String>()
     for label in labels {
-      if let c = algorithmColours[algorithmKey(label)] { assigned[label] = c; used.insert(c) }
+      if let c = algorithmColors[algorithmKey(label)] { assigned[label] = c; used.insert(c) }
     }
     var free = categorical.filter { !used.contains($0) }.makeIterator()
     var extra: [String: String] = [:]

@@ -104,14 +104,17 @@ public struct FigurePlotter {
     }
   }
 
-  /// The figures `all` tries for this source.
-  public var applicable: [FigureKind] {
+  /// What the figures are drawn from.
+  var sourceKind: FigureSourceKind {
     switch source {
-    case .study: return FigureKind.allCases
-    case .run: return [.convergence, .convergenceTime, .timeline, .variables, .scores]
-    case .recorded: return [.scores, .parity]
+    case .study: return .study
+    case .run: return .run
+    case .recorded: return .recorded
     }
   }
+
+  /// The figures `all` tries for this source, in catalogue order.
+  public var applicable: [FigureKind] { FigureCatalogue.standard.filter { $0.sources.contains(sourceKind) }.map(\.kind) }
 
   /// Writes the figures `figure` names (a ``FigureKind`` raw value, or `all`: every applicable figure, each one
   /// that does not apply skipped with a note saying why), calling `written` with each rendered file (or script).
@@ -137,74 +140,19 @@ public struct FigurePlotter {
   /// The figures of `kind` (several when a study has several evaluators).
   /// - Throws: `.invalidInput` / `.notFound` / `.unsupported` when the figure does not apply, saying why.
   public func figures(_ kind: FigureKind) throws -> [Figure] {
-    switch (kind, source) {
-    case (.convergence, _), (.convergenceTime, _):
-      let axis: ConvergenceAxis = kind == .convergence ? .evaluations : .hours
-      return try perEvaluator(kind) { runs, recorded, subtitle, name in
-        try Figures.convergence(try ConvergenceData.summarising(runs, axis: axis, recorded: recorded, subtitle: subtitle), style: style, name: name)
-      }
-    case (.scaling, .study(let spec, _, _)):
-      return try perEvaluator(kind) { runs, _, subtitle, name in
-        let evaluator = runs.first?.spec.evaluator ?? ""
-        guard let target = spec.evaluators.first(where: { $0.name == evaluator })?.target else {
-          throw LabError(.invalidInput, "evaluator '\(evaluator)' of study '\(spec.name)' sets no target: no time-to-target to scale")
-        }
-        guard Set(runs.map(\.spec.workers)).count > 1 else {
-          throw LabError(.invalidInput, "study '\(spec.name)' runs a single worker count: nothing to scale")
-        }
-        return try Figures.scaling(try ScalingData.summarising(runs, target: target, subtitle: subtitle), style: style, name: name)
-      }
-    case (.ranks, .study(let spec, _, _)):
-      guard let database else { throw LabError(.internalInconsistency, "a study source without a database") }
-      let report = try StudyReport(study: spec.name, database: database)
-      guard let friedman = report.friedman else {
-        throw LabError(.invalidInput, "study '\(spec.name)' has no Friedman test (it needs two algorithms and two complete blocks)")
-      }
-      let data = try RanksData(friedman: friedman, algorithms: report.rankedAlgorithms, subtitle: "study \(spec.name)")
-      return [try Figures.ranks(data, style: style)]
-    case (.timeline, _), (.variables, _):
-      let (id, record) = try representative(kind)
-      if kind == .timeline {
-        var data = TimelineData(run: record)
-        data.subtitle = "\(id): " + data.subtitle
-        return [try Figures.timeline(data, style: style)]
-      }
-      var data = VariablesData(run: record)
-      data.subtitle = "\(id): " + data.subtitle
-      return [try Figures.variables(data, style: style)]
-    case (.scores, .study(let spec, let simulated, let recorded)):
-      if !recorded.isEmpty {
-        return [try Figures.scores(ScoresData(runs: recorded.map(\.record), labels: recorded.map(\.name), subtitle: "study \(spec.name): recorded runs"), style: style)]
-      }
-      let firstSeed = spec.seeds.first
-      let chosen = simulated.filter { $0.cell.seed == firstSeed && $0.cell.workers == spec.workers.min() && $0.cell.mode == spec.modes.first }
-      let withScores = chosen.filter { c in c.record.completed.contains { $0.metrics[MetricName.mmluAcc] != nil } }
-      let data = ScoresData(
-        runs: withScores.map(\.record), labels: withScores.map { "\($0.cell.algorithm.label) (\($0.cell.evaluator.name))" },
-        subtitle: "study \(spec.name): seed \(firstSeed.map(String.init) ?? "-"), W = \(spec.workers.min() ?? 1)")
-      return [try Figures.scores(data, style: style)]
-    case (.scores, .run(let id, let record)):
-      return [try Figures.scores(ScoresData(runs: [record], labels: [record.spec.algorithm], subtitle: "run \(id)"), style: style)]
-    case (.scores, .recorded):
-      let folder = try SurrogateLocations.traces(command.traces)
-      var trials: [RecordedTrial] = []
-      let campaigns = command.campaign.flatMap { Campaign(rawValue: $0.uppercased()) }.map { [$0] } ?? Campaign.allCases
-      for c in campaigns {
-        for run in SurrogateTrainingSet.runs(of: c) {
-          trials += try TraceParser.parse(contentsOf: folder.appendingPathComponent("\(run).json")).trials
-        }
-      }
-      let what = campaigns.map { "campaign \($0.rawValue) (\($0.model))" }.joined(separator: " and ")
-      return [try Figures.scores(ScoresData(recorded: trials, subtitle: "recorded A100 runs, \(what)"), style: style)]
-    case (.parity, _):
-      return [try Figures.parity(try parityData(), style: style)]
-    default:
-      throw LabError(.unsupported, "figure '\(kind.rawValue)' needs --study NAME")
+    guard let entry = FigureCatalogue.entry(kind) else {
+      throw LabError(.notFound, "unknown figure '\(kind.rawValue)'; valid: \(FigureCatalogue.names.joined(separator: ", "))")
     }
+    return try entry.draw(self)
+  }
+
+  /// The error of a study figure asked of a run or of the recorded traces.
+  func needsStudy(_ kind: FigureKind) -> LabError {
+    LabError(.unsupported, "figure '\(kind.rawValue)' needs --study NAME")
   }
 
   /// One figure per evaluator of a study (suffixed with the evaluator when there are several), or one for a run.
-  private func perEvaluator(
+  func perEvaluator(
     _ kind: FigureKind, _ make: (_ runs: [RunRecord], _ recorded: [RunRecord], _ subtitle: String, _ name: String) throws -> Figure
   ) throws -> [Figure] {
     switch source {
@@ -243,7 +191,7 @@ public struct FigurePlotter {
 
   /// The run a run figure draws: the given run, or for a study the first run (cell order, among those of
   /// `--algorithm` and `--seed` when given) with the most workers (timeline; asynchronous preferred) or the fewest (variables).
-  private func representative(_ kind: FigureKind) throws -> (String, RunRecord) {
+  func representative(_ kind: FigureKind) throws -> (String, RunRecord) {
     switch source {
     case .run(let id, let record): return ("run \(id)", record)
     case .study(let spec, let all, _):
@@ -268,44 +216,6 @@ public struct FigurePlotter {
     case .recorded:
       throw LabError(.unsupported, "figure needs --study NAME or --run ID")
     }
-  }
-
-  /// Leave-one-run-out predictions of the campaign's surrogate (its fitted hyperparameters, conditioned on the other runs).
-  private func parityData() throws -> ParityData {
-    let campaign: Campaign
-    if let c = command.campaign.flatMap({ Campaign(rawValue: $0.uppercased()) }) {
-      campaign = c
-    } else if case .study(let spec, _, _) = source,
-      let e = spec.evaluators.first(where: { $0.name.hasPrefix("surrogate:") }),
-      let c = Campaign(rawValue: String(e.name.dropFirst("surrogate:".count)).uppercased())
-    {
-      campaign = c
-    } else if case .study(let spec, _, _) = source {
-      throw LabError(.invalidInput, "study '\(spec.name)' uses no surrogate evaluator (pass --campaign A|B to draw one anyway)")
-    } else {
-      campaign = .B
-    }
-    let modelFile = try SurrogateLocations.surrogates(command.surrogates).appendingPathComponent(SurrogateLocations.modelFileName(campaign))
-    let spec = try SurrogateSpec.read(from: modelFile)
-    let training = try SurrogateTrainingSet.load(campaign: campaign, directory: try SurrogateLocations.traces(command.traces))
-    let metric = MetricName.hellaswagAcc
-    let level = 0.9
-    var points: [ParityData.Point] = []
-    for run in SurrogateTrainingSet.runs(of: campaign) {
-      let held = training.trials.filter { $0.run == run }
-      guard !held.isEmpty else { continue }
-      let model = try SurrogateModel(spec: spec, training: try SurrogateTrainingSet(campaign: campaign, trials: training.trials.filter { $0.run != run }))
-      for t in held {
-        guard let y = t.metrics[metric],
-          let p = try model.predictive(Configuration(values: t.converted)).first(where: { $0.metric == metric })
-        else { continue }
-        let interval = p.interval(level)
-        points.append(.init(recorded: y, predicted: p.median, lower: interval.lowerBound, upper: interval.upperBound, group: run))
-      }
-    }
-    return ParityData(
-      metric: metric, points: points,
-      subtitle: "campaign \(campaign.rawValue) (\(campaign.model)), each run predicted from the others; 90 % predictive intervals")
   }
 
   /// `surrogate:B` → `surrogate-b`: a file-name-safe evaluator name.

@@ -13,10 +13,9 @@ struct PlotCommand: ParsableCommand {
       Writes FIGURE.dat, FIGURE.gp and FIGURE.png|svg|pdf into the output folder; rerun \
       'gnuplot FIGURE.gp' there to restyle a figure by hand.
 
-      Figures: convergence, convergence-time, scaling, ranks (a study); timeline, variables \
-      (a run; for a study, a representative run); scores (a study, a run, or the recorded \
-      traces); parity (the surrogate of a campaign against its recordings); all (every figure \
-      that applies, skipping the others with a reason).
+      Figures (and what they are drawn from):
+      \(FigureCatalogue.helpLines.map { "  " + $0 }.joined(separator: "\n"))
+        all: every figure that applies, skipping the others with a reason
 
       Examples:
         hpolab plot all --study smoke --db lab.sqlite
@@ -26,7 +25,7 @@ struct PlotCommand: ParsableCommand {
         hpolab plot variables --study paper --algorithm bo --seed 3
       """)
 
-  @Argument(help: "The figure: \(FigureKind.allCases.map(\.rawValue).joined(separator: ", ")), or all.")
+  @Argument(help: "The figure: \(FigureCatalogue.names.joined(separator: ", ")), or all.")
   var figure: String
 
   @Option(help: "The study whose runs to draw (as stored by 'hpolab study run').")
@@ -68,10 +67,12 @@ struct PlotCommand: ParsableCommand {
 
   func validate() throws {
     guard figure == "all" || FigureKind(rawValue: figure) != nil else {
-      throw ValidationError("unknown figure '\(figure)'; valid: \(FigureKind.allCases.map(\.rawValue).joined(separator: ", ")), all")
+      throw ValidationError("unknown figure '\(figure)'; valid: \(FigureCatalogue.names.joined(separator: ", ")), all")
     }
     if study != nil && runID != nil { throw ValidationError("give --study or --run, not both") }
-    if study == nil && runID == nil, let kind = FigureKind(rawValue: figure), kind != .scores && kind != .parity {
+    if study == nil && runID == nil, let entry = FigureKind(rawValue: figure).flatMap(FigureCatalogue.entry),
+      !entry.sources.contains(.recorded)
+    {
       throw ValidationError("figure '\(figure)' needs --study NAME or --run ID")
     }
     if study == nil && (algorithm != nil || seed != nil) {

@@ -36,7 +36,7 @@ import LabTestSupport
 
 @Suite struct FigureDataTests {
   @Test func convergenceSummaryIsTheMedianAndQuartilesOfBestSoFarCurves() throws {
-    let data = try ConvergenceData.summarising(Fixture.study, axis: .evaluations)
+    let data = try ConvergenceData.summarizing(Fixture.study, axis: .evaluations)
     // One panel per worker count; W = 4 holds both modes (async first), each with the algorithms in first-run order.
     #expect(data.panels == ["W = 1", "W = 4"])
     let async = Fixture.algorithms.map { "\($0) · async" }
@@ -56,7 +56,7 @@ import LabTestSupport
   @Test func recordedRunsAreDrawnAsPointsBesideTheOneWorkerCurvesOnly() throws {
     var recorded = Fixture.run(algorithm: "bo", workers: 1, mode: .async, seed: 9)
     recorded.spec.algorithm = "bo_bis"
-    let data = try ConvergenceData.summarising(Fixture.study, axis: .evaluations, recorded: [recorded])
+    let data = try ConvergenceData.summarizing(Fixture.study, axis: .evaluations, recorded: [recorded])
     // One point series, in the W = 1 panel, at the recorded run's own best-so-far values.
     #expect(data.recorded.map(\.panel) == ["W = 1"])
     #expect(data.recorded[0].label == "bo_bis")
@@ -75,7 +75,7 @@ import LabTestSupport
       run.makespan = Double(k) * 3600
       return run
     }
-    let data = try ConvergenceData.summarising(runs, axis: .hours, gridPoints: 4)
+    let data = try ConvergenceData.summarizing(runs, axis: .hours, gridPoints: 4)
     let s = data.series[0]
     #expect(s.x == [0, 1, 2, 3])
     // Sorted values at 1 h: [−∞, −∞, 0.4]; at 2 h: [−∞, 0.4, 0.5]; at 3 h: [0.4, 0.5, 0.6].
@@ -87,13 +87,13 @@ import LabTestSupport
 
   @Test func aSingleSettingGivesOnePanelNamedInTheSubtitle() throws {
     let runs = Fixture.study.filter { $0.spec.workers == 1 }
-    let data = try ConvergenceData.summarising(runs, axis: .evaluations)
+    let data = try ConvergenceData.summarizing(runs, axis: .evaluations)
     #expect(data.panels == [nil])
     #expect(data.subtitle.contains("W = 1, async"))
   }
 
   @Test func scalingDividesTheOneWorkerMedianByTheMedianAtW() throws {
-    let data = try ScalingData.summarising(Fixture.study, target: 0.5)
+    let data = try ScalingData.summarizing(Fixture.study, target: 0.5)
     let boAsync = try #require(data.series.first { $0.algorithm == "bo" && $0.mode == .async })
     #expect(boAsync.workers == [1, 4])
     #expect(boAsync.speedUp[0] == 1)

@@ -84,9 +84,9 @@ enum Fixture {
     let style = FigureStyle.standard(format)
     let one = run(algorithm: "bo", workers: 4, mode: .async, seed: 2)
     return [
-      try Figures.convergence(try ConvergenceData.summarising(study, axis: .evaluations, subtitle: "fixture"), style: style),
-      try Figures.convergence(try ConvergenceData.summarising(study, axis: .hours, subtitle: "fixture", gridPoints: 25), style: style),
-      try Figures.scaling(try ScalingData.summarising(study, target: 0.45, subtitle: "fixture"), style: style),
+      try Figures.convergence(try ConvergenceData.summarizing(study, axis: .evaluations, subtitle: "fixture"), style: style),
+      try Figures.convergence(try ConvergenceData.summarizing(study, axis: .hours, subtitle: "fixture", gridPoints: 25), style: style),
+      try Figures.scaling(try ScalingData.summarizing(study, target: 0.45, subtitle: "fixture"), style: style),
       try Figures.timeline(TimelineData(run: one), style: style),
       try Figures.variables(VariablesData(run: one), style: style),
       try Figures.scores(ScoresData(runs: study.filter { $0.spec.seed == 0 && $0.spec.workers == 1 }, subtitle: "fixture"), style: style),

@@ -55,7 +55,7 @@ import Testing
     let runs = scores.enumerated().map { seed, s in
       Self.run(seed: UInt64(seed), trials: s.enumerated().map { (0, Double($0.offset) * 1800, Double($0.offset + 1) * 1800, $0.element) })
     }
-    let figure = try Figures.convergence(try ConvergenceData.summarising(runs, axis: .evaluations), style: .standard(.png))
+    let figure = try Figures.convergence(try ConvergenceData.summarizing(runs, axis: .evaluations), style: .standard(.png))
     let table = try #require(figure.tables.first)
     // Steps: from the second x on, each x repeats the previous row before its own.
     let expected: [[Double]] = [
