@@ -3,6 +3,7 @@ import LabCore
 import LabEvaluators
 import LabStore
 import LabStudies
+import LabTestSupport
 import Testing
 
 /// Issue 18's study-file cases: each is refused when the file is read (or when the runner is built,
@@ -97,7 +98,7 @@ import Testing
       name = "bo"
       options = { pending = "kb" }
       """
-    let context = EvaluatorCatalogue.Context(traces: traceFolder())
+    let context = EvaluatorCatalogue.Context(traces: try Fixtures.traceFolder())
     // The valid file builds a runner: the failures below are the replacement's.
     let spec = try StudySpec(text: valid, file: "studies/v.toml")
     _ = try StudyRunner(spec: spec, context: context)
@@ -132,7 +133,7 @@ import Testing
     defer { try? FileManager.default.removeItem(at: folder) }
     let path = folder.appendingPathComponent("lab.sqlite").path
     let spec = try StudySpec(text: validStudy.replacingOccurrences(of: "seeds = 2", with: "seeds = 1"), file: "x.toml")
-    let runner = try StudyRunner(spec: spec, context: EvaluatorCatalogue.Context(traces: traceFolder()))
+    let runner = try StudyRunner(spec: spec, context: EvaluatorCatalogue.Context(traces: try Fixtures.traceFolder()))
     let db = try LabDatabase(path: path)
     let before = try db.canonicalDump()
     // Another holder (flock locks exclude other open files even in one process).
