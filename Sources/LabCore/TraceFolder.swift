@@ -46,6 +46,21 @@ public enum TraceFolder {
     (try? locate(explicit)) ?? URL(fileURLWithPath: explicit ?? relativeCandidates[0])
   }
 
+  /// The `*.json` files of `folder`, sorted by name (what `hpolab traces import` reads when given no file).
+  /// - Throws: `.notFound` naming the folder when it does not exist or holds no `*.json`.
+  public static func traceFiles(in folder: URL) throws -> [URL] {
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else {
+      throw LabError(.notFound, "no trace files given and the folder does not exist (run 'make traces')",
+                     location: .init(file: folder.path))
+    }
+    let json = names.filter { $0.hasSuffix(".json") }.sorted()
+    guard !json.isEmpty else {
+      throw LabError(.notFound, "no trace files given and the folder holds no *.json (run 'make traces')",
+                     location: .init(file: folder.path))
+    }
+    return json.map { folder.appendingPathComponent($0) }
+  }
+
   /// The current directory and five parents, then the package root of this source file.
   private static func roots() -> [URL] {
     var roots: [URL] = []

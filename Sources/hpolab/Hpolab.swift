@@ -3,7 +3,7 @@ import LabCore
 
 /// The `hpolab` command-line tool: traces, simulated runs, studies, figures and live runs.
 @main
-struct Hpolab: ParsableCommand {
+struct Hpolab: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "hpolab",
     abstract: "Compare hyperparameter optimisers for LoRA fine-tuning by simulation, then confirm on real GPUs.",

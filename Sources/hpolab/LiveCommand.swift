@@ -15,7 +15,7 @@ struct LiveCommand: ParsableCommand {
 }
 
 /// `hpolab live [start]`: run (or resume) a live optimisation with the real litgpt CLI.
-struct LiveStartCommand: ParsableCommand {
+struct LiveStartCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "start",
     abstract: "Run (or resume) a live optimisation: each trial is `litgpt finetune_lora` then `litgpt evaluate`.",
@@ -43,7 +43,7 @@ struct LiveStartCommand: ParsableCommand {
           --tasks tiny_qa --metric tiny_qa.acc --budget 4 --max-steps 10 --dry-run
       """)
 
-  @OptionGroup var optimiser: OptimiserChoice
+  @OptionGroup var optimiser: OptimizerChoice
   var algorithm: String { optimiser.algorithm }
 
   @Option(name: .customLong("option"), help: "An algorithm option KEY=VALUE (repeatable); keys by algorithm: \(ProposerCatalogue.standard.optionHelp) (docs/optimisers.md).")
@@ -147,14 +147,14 @@ struct LiveStartCommand: ParsableCommand {
     }
   }
 
-  func run() throws {
-    try runReportingErrors {
+  func run() async throws {
+    try await runReportingErrors {
       let cwd = FileManager.default.currentDirectoryPath
       let plan = try LivePlan(request(), cwd: cwd, environment: ProcessInfo.processInfo.environment)
       if dryRun { return try printDryRun(plan) }
       let outcome: LiveOutcome
       do {
-        outcome = try LiveSession.blocking { try await LiveSession(plan: plan, log: printError).run() }
+        outcome = try await LiveSession(plan: plan, log: printError).run()
       } catch let failure as LivePreflightFailure {
         printError("Error: \(failure)")
         throw ExitCode(2)

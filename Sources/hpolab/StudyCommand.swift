@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LabCore
+import LabPresentation
 import LabEvaluators
 import LabStore
 import LabStudies
@@ -71,36 +72,6 @@ func parseShard(_ text: String) -> (index: Int, count: Int)? {
   let parts = text.split(separator: "/")
   guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, (1...n).contains(i) else { return nil }
   return (i, n)
-}
-
-/// Prints progress: a redrawn bar with counts and ETA on a terminal, one plain line per run otherwise.
-final class ProgressPrinter {
-  let terminal: Bool
-  let started = Date()
-  var drew = false
-
-  init(terminal: Bool) { self.terminal = terminal }
-
-  func update(_ p: StudyProgress) {
-    let computed = p.done - p.skipped
-    let remaining = p.total - p.done
-    let elapsed = Date().timeIntervalSince(started)
-    let eta = computed > 0 ? elapsed / Double(computed) * Double(remaining) : 0
-    let etaText = String(format: "%d:%02d", Int(eta) / 60, Int(eta) % 60)
-    if terminal {
-      let width = 30
-      let filled = p.total > 0 ? width * p.done / p.total : width
-      let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-      FileHandle.standardError.write(Data("\r[\(bar)] \(p.done)/\(p.total) runs  ETA \(etaText) ".utf8))
-      drew = true
-    } else {
-      FileHandle.standardError.write(Data("[\(p.done)/\(p.total)] \(p.runID) (ETA \(etaText))\n".utf8))
-    }
-  }
-
-  func finish() {
-    if drew { FileHandle.standardError.write(Data("\n".utf8)) }
-  }
 }
 
 /// `hpolab study report NAME`: statistics of a stored study.
@@ -179,43 +150,14 @@ struct StudyListCommand: ParsableCommand {
   @Flag(name: .long, help: "Print the list as JSON.")
   var json = false
 
-  /// One stored study, as `--json` prints it.
-  struct Entry: Encodable {
-    var study: String
-    var runsStored: Int
-    var runsInAll: Int
-    var algorithms: [String]
-    var evaluators: [String]
-    var workers: [Int]
-    var seeds: Int
-    var hash: String
-  }
-
   func run() throws {
     try runReportingErrors {
-      let db = try LabDatabase(path: database.db, mode: .existing)
-      var entries: [Entry] = []
-      for name in try db.studyNames() {
-        let spec = try db.loadStudy(name)
-        entries.append(
-          Entry(
-            study: name, runsStored: try db.finishedCells(study: name).count,
-            runsInAll: spec.cells.count + spec.recorded.count, algorithms: spec.algorithms.map(\.label),
-            evaluators: spec.evaluators.map(\.name), workers: spec.workers, seeds: spec.seeds.count, hash: try spec.specHash))
-      }
+      let entries = try StudyListing.entries(in: try LabDatabase(path: database.db, mode: .existing))
       if json {
         try printJSON(entries)
         return
       }
-      var table = TextTable(header: ["study", "runs", "of", "algorithms", "evaluators", "workers", "seeds", "hash"])
-      table.rightAligned = [1, 2, 5, 6]
-      for e in entries {
-        table.rows.append([
-          e.study, String(e.runsStored), String(e.runsInAll), e.algorithms.joined(separator: ","),
-          e.evaluators.joined(separator: ","), e.workers.map(String.init).joined(separator: ","), String(e.seeds), e.hash,
-        ])
-      }
-      print(table.rows.isEmpty ? "no studies in \(database.db)" : TextTable.render(table))
+      print(entries.isEmpty ? "no studies in \(database.db)" : TextTable.render(StudyListing.table(entries)))
     }
   }
 }

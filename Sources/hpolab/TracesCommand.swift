@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LabCore
+import LabPresentation
 import LabLive
 import LabStore
 
@@ -40,7 +41,7 @@ struct TracesImportCommand: ParsableCommand {
 
   func run() throws {
     try runReportingErrors {
-      let urls = try files.isEmpty ? defaultTraceFiles() : files.map { URL(fileURLWithPath: $0) }
+      let urls = try files.isEmpty ? TraceFolder.traceFiles(in: URL(fileURLWithPath: "traces/a100")) : files.map { URL(fileURLWithPath: $0) }
       // Read and validate first, so that bad input never creates or changes a database.
       let parsed = try ParsedTraceFile.read(urls, skipBad: skipBad)
       let db = try LabDatabase(path: database.db)
@@ -61,21 +62,6 @@ struct TracesImportCommand: ParsableCommand {
         for line in bad { printError("  \(line)") }
       }
     }
-  }
-
-  /// `traces/a100/*.json`, sorted by name.
-  func defaultTraceFiles() throws -> [URL] {
-    let folder = URL(fileURLWithPath: "traces/a100")
-    guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else {
-      throw LabError(.notFound, "no trace files given and the folder does not exist (run 'make traces')",
-                     location: .init(file: folder.path))
-    }
-    let json = names.filter { $0.hasSuffix(".json") }.sorted()
-    guard !json.isEmpty else {
-      throw LabError(.notFound, "no trace files given and the folder holds no *.json (run 'make traces')",
-                     location: .init(file: folder.path))
-    }
-    return json.map { folder.appendingPathComponent($0) }
   }
 }
 
@@ -102,28 +88,11 @@ struct TracesListCommand: ParsableCommand {
         print("No recorded runs in \(database.db) (run 'hpolab traces import').")
         return
       }
-      print(TextTable.render(summaryTable(rows)))
+      print(TextTable.render(RecordedRunTable.table(rows)))
       if rows.contains(where: \.evaluationDerived) {
         print("* derived from the gap to the next trial's opening time (campaign A records no end of evaluation)")
       }
     }
-  }
-
-  func summaryTable(_ rows: [RecordedRunSummary]) -> TextTable {
-    func minutes(_ value: Double?) -> String { value.map { String(format: "%.1f", $0) } ?? "-" }
-    var table = TextTable(
-      header: ["run", "campaign", "algorithm", "trials", "evaluated", "approximated", "best hellaswag acc",
-               "train min", "eval min"],
-      rightAligned: [3, 4, 5, 6, 7, 8])
-    for r in rows {
-      table.rows.append([
-        r.run, r.campaign, r.algorithm, "\(r.trials)", "\(r.evaluated)", "\(r.approximated)",
-        r.bestHellaswagAcc.map { String(format: "%.4f", $0) } ?? "-",
-        minutes(r.medianTrainingMinutes),
-        minutes(r.medianEvaluationMinutes) + (r.evaluationDerived ? "*" : " "),
-      ])
-    }
-    return table
   }
 }
 

@@ -189,9 +189,7 @@ import Testing
         imports.formUnion(text.matches(of: /(?m)^(?:@testable )?import (Lab\w+)/).map { String($0.1) })
       }
       // LabCore re-appears through every other module's API: counting it as used is harmless.
-      // LabLive → LabSimulation: the live runner is moving onto the simulator's scheduling core (issue 17).
-      let pending: Set<String> = name == "LabLive" ? ["LabSimulation"] : []
-      for d in dependencies.subtracting(imports).subtracting(["LabCore"]).subtracting(pending) {
+      for d in dependencies.subtracting(imports).subtracting(["LabCore"]) {
         Issue.record("\(name) declares \(d) but no file imports it")
       }
     }

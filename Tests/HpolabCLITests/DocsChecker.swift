@@ -274,7 +274,10 @@ enum DocsChecker {
   ]
 
   /// Options of the programs hpolab drives, named in docs/live.md (litgpt's own command line).
-  static let foreignOptions: Set<String> = ["optimizer", "devices"]
+  static let foreignOptions: Set<String> = [
+    "optimizer", "devices",
+    "key",  // docs/live.md: `--key` or `--key=value`, a litgpt option in general
+  ]
 
   /// Whether `key` reads as an algorithm option (a key some algorithm has, or one the docs once used for one).
   static func isAlgorithmOptionContext(_ key: String) -> Bool {

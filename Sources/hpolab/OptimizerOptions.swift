@@ -8,10 +8,6 @@ struct OptimizerChoice: ParsableArguments {
   var algorithm: String
 }
 
-/// The old spelling, kept until `hpolab live` moves to ``OptimizerChoice`` (identifiers are American English: docs/DESIGN.md).
-@available(*, deprecated, renamed: "OptimizerChoice")
-typealias OptimiserChoice = OptimizerChoice
-
 /// Turns repeated `--option KEY=VALUE` arguments into a dictionary (a later KEY replaces an earlier one).
 ///
 /// The value is everything after the first `=` and may be empty; the key may not.
