@@ -1,4 +1,5 @@
 import Foundation
+import LabTestSupport
 import Testing
 
 /// The OpenBLAS kernel families this CPU can run, by the flags in /proc/cpuinfo (Linux), strongest last.
@@ -28,7 +29,7 @@ func supportedCoreTypes() -> [String] {
     var arguments = [
       "run", "--algorithm", algorithm, "--evaluator", evaluator, "--workers", "4", "--budget", "24", "--seed", "3", "--json",
     ]
-    if evaluator.hasPrefix("surrogate") { arguments += ["--traces", try cliTraceFolder().path] }
+    if evaluator.hasPrefix("surrogate") { arguments += ["--traces", try Fixtures.traceFolder().path] }
     let reference = try runHpolab(arguments)
     #expect(reference.status == 0, "\(reference)")
     #expect(reference.stdout.contains("\"trials\""), "no trials in the JSON output")
