@@ -1,4 +1,5 @@
 import Foundation
+import LabTestSupport
 import Testing
 
 /// End-to-end checks of `hpolab surrogate query` and the one-line errors of the surrogate commands.
@@ -6,7 +7,7 @@ import Testing
   @Test("surrogate query --json gives the collapse probability and the quantiles of metrics and minutes")
   func queryPrintsQuantilesAsJSON() throws {
     let result = try runHpolab([
-      "surrogate", "query", "--campaign", "B", "--traces", try cliTraceFolder().path, "--set", "lora_rank=16", "--set", "lora_alpha=8",
+      "surrogate", "query", "--campaign", "B", "--traces", try Fixtures.traceFolder().path, "--set", "lora_rank=16", "--set", "lora_alpha=8",
       "--set", "lora_dropout=0.1", "--set", "learning_rate=1e-4", "--set", "weight_decay=1e-3", "--samples", "50", "--seed", "4", "--json",
     ])
     #expect(result.status == 0, "\(result)")
@@ -22,7 +23,7 @@ import Testing
   @Test("a value outside the space is a one-line error naming the parameter and its bounds")
   func queryOutsideTheSpaceIsOneLine() throws {
     let result = try runHpolab([
-      "surrogate", "query", "--campaign", "B", "--traces", try cliTraceFolder().path, "--set", "lora_rank=16", "--set", "lora_alpha=8",
+      "surrogate", "query", "--campaign", "B", "--traces", try Fixtures.traceFolder().path, "--set", "lora_rank=16", "--set", "lora_alpha=8",
       "--set", "lora_dropout=0.1", "--set", "learning_rate=1e-4", "--set", "weight_decay=1",
     ])
     #expect(result.status != 0)
