@@ -1,4 +1,5 @@
 import Foundation
+import LabTestSupport
 import Testing
 
 /// Issue 18: foreign, truncated and corrupted databases are refused untouched by every command that opens one.
@@ -63,7 +64,7 @@ import Testing
   @Test func everyCommandRefusesDamagedOrForeignDatabasesUntouched() throws {
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
-    let traces = try cliTraceFolder().path
+    let traces = try Fixtures.traceFolder().path
     let study = folder.appendingPathComponent("dbfuzz.toml").path
     try Data(
       """

@@ -1,4 +1,5 @@
 import Foundation
+import LabTestSupport
 import LabCore
 import Testing
 
@@ -141,7 +142,7 @@ import Testing
       files.append(path)
       mustFail[path] = fail
     }
-    let r = try runHpolab(["study", "check", "--traces", try cliTraceFolder().path] + files)
+    let r = try runHpolab(["study", "check", "--traces", try Fixtures.traceFolder().path] + files)
     try Self.expectOneLinePerFile(r, files: files, mustFail: mustFail, what: "study")
   }
 
@@ -242,7 +243,7 @@ import Testing
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let db = folder.appendingPathComponent("lab.sqlite").path
-    let traces = try cliTraceFolder()
+    let traces = try Fixtures.traceFolder()
     let setup = try runHpolab(["traces", "import", traces.appendingPathComponent("lhs_bis.json").path, "--db", db])
     try #require(setup.status == 0, "\(setup)")
     let before = try Data(contentsOf: URL(fileURLWithPath: db))
