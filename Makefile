@@ -74,10 +74,26 @@ traces/a100/%.json:
 build: deps
 	$(SWIFT) build --scratch-path $(BUILD_DIR) -c release --product hpolab
 
-## test: build and run every test (what CI runs).
-test: deps traces
+## slurm-deps: Debian's slurm-wlm and munge for the SLURM tests (a throw-away single-node cluster,
+## scripts/slurm/); installed as root, else the tests are skipped with a printed reason.
+SLURM_PACKAGES := slurm-wlm munge
+.PHONY: slurm-deps
+slurm-deps:
+	@missing=""; \
+	for p in $(SLURM_PACKAGES); do dpkg -s "$$p" >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" -ne 0 ]; then \
+	  echo "SLURM tests will be skipped: install$$missing with sudo apt-get install -y --no-install-recommends$$missing" >&2; \
+	  exit 0; \
+	fi; \
+	echo "Installing$$missing (SLURM tests)"; \
+	DEBIAN_FRONTEND=noninteractive apt-get update -q; \
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing
+
+## test: build and run every test (what CI runs). As root the SLURM tests must run (HPOLAB_REQUIRE_SLURM=1).
+test: deps traces slurm-deps
 	$(SWIFT) build --scratch-path $(BUILD_DIR) --build-tests
-	$(SWIFT) test --scratch-path $(BUILD_DIR) --skip-build
+	HPOLAB_REQUIRE_SLURM=$$([ "$$(id -u)" -eq 0 ] && echo 1 || echo 0) $(SWIFT) test --scratch-path $(BUILD_DIR) --skip-build
 
 ## demo: import the recorded traces into $(DB) and list them.
 demo: deps traces build
