@@ -85,7 +85,8 @@ struct LiveCLITests {
     let started = Date()
     process.interrupt()
     process.waitUntilExit()
-    #expect(Date().timeIntervalSince(started) < 10)
+    // Seconds on a quiet machine; the fake's trials would otherwise run for a minute.
+    #expect(Date().timeIntervalSince(started) < 30)
     #expect(process.terminationReason == .exit && process.terminationStatus == 130)
 
     let db = folder.appendingPathComponent("lab.sqlite").path

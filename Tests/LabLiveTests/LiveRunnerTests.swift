@@ -77,7 +77,7 @@ struct RecordingProposer: Proposer {
   }
 }
 
-@Suite("LiveRunner: the async policy on the wall clock", .timeLimit(.minutes(1)))
+@Suite("LiveRunner: the async policy on the wall clock", .timeLimit(.minutes(3)))
 struct LiveRunnerTests {
   func spec(workers: Int, budget: Int, seed: UInt64 = 11) -> RunSpec {
     RunSpec(algorithm: "random", evaluator: "scripted", space: .llama32_1B, workers: workers, mode: .async, seed: seed,

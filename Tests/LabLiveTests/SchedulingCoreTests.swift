@@ -97,7 +97,7 @@ struct VirtualLiveEvaluator: LiveEvaluator {
   }
 }
 
-@Suite("One scheduling core: the simulator and the live runner make the same decisions", .timeLimit(.minutes(2)))
+@Suite("One scheduling core: the simulator and the live runner make the same decisions", .timeLimit(.minutes(4)))
 struct SchedulingCoreTests {
   /// The (id, point, worker, state) sequence of a run, approximations included.
   func sequence(_ r: RunRecord) -> [String] {
