@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import LabTestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -153,7 +154,7 @@ struct SlurmTests {
     let study = repository.appendingPathComponent("studies/smoke.toml").path
     // The smoke study's surrogate reads the recorded traces (traces/a100): the array tasks and the whole run
     // work in the repository.
-    let traces = try cliTraceFolder().path
+    let traces = try Fixtures.traceFolder().path
     let began = Date()
     let array = try await offPool {
       try cluster.run(
