@@ -216,7 +216,7 @@ public struct LitGPTEvaluator: LiveEvaluator {
   /// The failure a finished step means, or nil when it succeeded (exit 0; artefacts are checked separately).
   ///
   /// Order: our stop → `interrupted`; our time limit → `timeout`; a SLURM step
-  /// cancelled (`CANCELLED AT` in srun's log) or any other signal → `killed`; exit 2 → `bad-arguments`; a non-zero exit whose log
+  /// cancelled (`CANCELLED AT` or `Terminating StepId=` in srun's log) or any other signal → `killed`; exit 2 → `bad-arguments`; a non-zero exit whose log
   /// mentions running out of memory → `out-of-memory`, or litgpt's checkpoint
   /// complaint → `missing-checkpoint`; any other non-zero exit → `nonzero-exit`.
   public static func classify(step: String, outcome: ProcessOutcome, log: String, timeLimit: Double?) -> FailureReason? {
@@ -230,8 +230,13 @@ public struct LitGPTEvaluator: LiveEvaluator {
       break
     }
     let last = lastLine(log)
-    // srun's log when the job step was cancelled (scancel, the job's time limit): "*** STEP J.S ON N CANCELLED AT T ***".
-    if outcome.termination != .exited(0), let line = log.split(whereSeparator: \.isNewline).last(where: { $0.contains("CANCELLED AT") }) {
+    // srun's log when the job step was cancelled (scancel, the job's time limit): slurmstepd's
+    // "*** STEP J.S ON N CANCELLED AT T ***", or, when srun exits before relaying that line,
+    // srun's own "_step_signal: Terminating StepId=J.S" (seen with slurm-wlm 22.05).
+    let cancelMarkers = ["CANCELLED AT", "Terminating StepId="]
+    if outcome.termination != .exited(0),
+      let line = log.split(whereSeparator: \.isNewline).last(where: { l in cancelMarkers.contains { l.contains($0) } })
+    {
       return FailureReason(
         FailureCode.killed, "\(step) was cancelled by SLURM (\(outcome.termination)): \(line.trimmingCharacters(in: .whitespaces))")
     }

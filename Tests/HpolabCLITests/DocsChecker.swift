@@ -277,6 +277,7 @@ enum DocsChecker {
   static let foreignOptions: Set<String> = [
     "optimizer", "devices",
     "key",  // docs/live.md: `--key` or `--key=value`, a litgpt option in general
+    "gpus-per-task", "signal",  // docs/live.md: sbatch options of the shipped SLURM template
   ]
 
   /// Whether `key` reads as an algorithm option (a key some algorithm has, or one the docs once used for one).
