@@ -72,8 +72,8 @@ public struct Parameter: Sendable, Hashable, Codable {
 /// An ordered set of parameters: the box an optimiser searches.
 ///
 /// Converts between the unit cube, the optimiser's base scale and the
-/// configuration actually trained with. Two presets reproduce the recorded
-/// campaigns: ``llama32_3B`` (campaign A) and ``llama32_1B`` (campaign B).
+/// configuration actually trained with. The presets that reproduce the recorded
+/// campaigns are in LabData (`SearchSpace.llama32_3B`, `SearchSpace.llama32_1B`).
 public struct SearchSpace: Sendable, Hashable, Codable {
   public private(set) var parameters: [Parameter]
   public var integerConversion: IntegerConversion
@@ -139,42 +139,4 @@ public struct SearchSpace: Sendable, Hashable, Codable {
 
   /// The index of the parameter called `name`.
   public func index(of name: String) -> Int? { parameters.firstIndex { $0.name == name } }
-}
-
-extension SearchSpace {
-  /// The four parameters both campaigns share, after `lora_rank`.
-  private static func shared(rankUpper: Double) -> [Parameter] {
-    [
-      Parameter("lora_rank", .int, lower: 2, upper: rankUpper),
-      Parameter("lora_alpha", .int, lower: 1, upper: 64),
-      Parameter("lora_dropout", .float, lower: 0, upper: 0.5),
-      Parameter("learning_rate", .log, lower: -10, upper: -1),
-      Parameter("weight_decay", .log, lower: -5, upper: -1),
-    ]
-  }
-
-  /// Campaign A (Llama-3.2-3B): rank in [2, 512].
-  public static let llama32_3B: SearchSpace = {
-    guard let space = try? SearchSpace(shared(rankUpper: 512)) else { fatalError("preset is valid") }
-    return space
-  }()
-
-  /// Campaign B (Llama-3.2-1B): rank in [2, 64].
-  public static let llama32_1B: SearchSpace = {
-    guard let space = try? SearchSpace(shared(rankUpper: 64)) else { fatalError("preset is valid") }
-    return space
-  }()
-
-  /// The named presets: `llama-3.2-3b` and `llama-3.2-1b`.
-  public static let presets: [String: SearchSpace] = [
-    "llama-3.2-3b": llama32_3B,
-    "llama-3.2-1b": llama32_1B,
-  ]
-
-  /// The preset called `name`.
-  /// - Throws: `.notFound`, listing the valid names.
-  public static func preset(named name: String) throws -> SearchSpace {
-    if let space = presets[name] { return space }
-    throw LabError(.notFound, "unknown search-space preset '\(name)'; valid: \(presets.keys.sorted().joined(separator: ", "))")
-  }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import LabCore
+import LabData
 
 /// An evaluator chosen by name, with what a run needs to know about it: the space it answers over and its default metric.
 public struct EvaluatorChoice: Sendable {

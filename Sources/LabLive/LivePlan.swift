@@ -2,6 +2,7 @@
 
 import Foundation
 import LabCore
+import LabData
 import LabOptimizers
 
 /// What a user asks of a live run, as the command line gives it (paths may be relative).

@@ -1,4 +1,5 @@
 import LabCore
+import LabData
 
 /// The proposers hpolab knows by name, built from string options: what `hpolab run --algorithm`, studies and live mode use.
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import LabCore
+import LabData
 import LabEvaluators
 import LabPlot
 import LabStatistics

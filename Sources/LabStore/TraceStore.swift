@@ -1,5 +1,6 @@
 import Foundation
 import LabCore
+import LabData
 
 /// What importing one trace file did.
 public struct TraceImportOutcome: Sendable, Hashable, Codable {

@@ -14,6 +14,7 @@
 
 import Foundation
 import LabCore
+import LabData
 import LabEvaluators
 import LabOptimizers
 import LabSimulation

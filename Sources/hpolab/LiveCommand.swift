@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LabCore
+import LabData
 import LabLive
 import LabOptimizers
 import LabStore

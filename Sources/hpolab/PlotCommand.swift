@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LabCore
+import LabData
 import LabPlot
 import LabPresentation
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LabCore
+import LabData
 import LabEvaluators
 
 /// `hpolab surrogate`: Fit and validate the surrogate of fine-tuning accuracy, cost and noise.

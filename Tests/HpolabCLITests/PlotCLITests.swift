@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import LabTestSupport
+import LabData
 
 /// Whether `gnuplot` is on this process's PATH (the rendering tests need it).
 let gnuplotOnPath: Bool = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").contains {

@@ -1,5 +1,6 @@
 import Foundation
 import LabCore
+import LabData
 import Testing
 
 @testable import LabLive

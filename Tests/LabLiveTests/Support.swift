@@ -1,5 +1,6 @@
 import Foundation
 import LabCore
+import LabData
 @testable import LabLive
 
 /// The stand-in `litgpt` of the fixtures (a bash script that checks its arguments like litgpt 0.5.13).

@@ -1,5 +1,6 @@
 import Foundation
 import LabCore
+import LabData
 import LabPlot
 
 /// A small fixed study, built by hand so that the golden data files never depend on other modules.

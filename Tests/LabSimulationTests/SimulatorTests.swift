@@ -1,5 +1,6 @@
 import Foundation
 import LabCore
+import LabData
 import LabOptimizers
 @testable import LabSimulation
 import Testing

@@ -1,5 +1,6 @@
 import Foundation
 import LabCore
+import LabData
 
 /// Fixtures shared by every test target: the repository root and the recorded traces.
 ///

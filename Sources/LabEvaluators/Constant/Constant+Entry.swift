@@ -1,4 +1,5 @@
 import LabCore
+import LabData
 
 extension EvaluatorEntry {
   /// `constant[:SECONDS]`: every trial scores 0 and takes SECONDS (default 1800), over campaign B's space.

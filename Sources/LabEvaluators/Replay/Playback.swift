@@ -1,4 +1,5 @@
 import LabCore
+import LabData
 
 /// A proposer that proposes a recorded run's points in the recorded order, then stops: the proposer side of a playback.
 ///

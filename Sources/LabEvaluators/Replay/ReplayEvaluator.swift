@@ -9,6 +9,7 @@
 
 import Foundation
 import LabCore
+import LabData
 
 /// An evaluator that answers with what a recorded run measured: metrics and durations of the trial with the same configuration.
 ///

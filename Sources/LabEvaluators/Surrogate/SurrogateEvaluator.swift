@@ -2,6 +2,7 @@
 
 import Foundation
 import LabCore
+import LabData
 
 /// Evaluates configurations on a campaign's fitted surrogate: six fine-tuning metrics and durations.
 ///

@@ -14,6 +14,7 @@
 
 import Foundation
 import LabCore
+import LabData
 
 /// The spread of repeated draws of one recorded repeated configuration, against the recordings.
 public struct SurrogateRepeatSpread: Sendable, Hashable, Codable {

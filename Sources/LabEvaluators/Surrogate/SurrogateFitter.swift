@@ -16,6 +16,7 @@
 
 import Foundation
 import LabCore
+import LabData
 
 /// Fits a ``SurrogateSpec`` on a campaign's recorded trials (deterministic: same trials, same bytes).
 public enum SurrogateFitter {

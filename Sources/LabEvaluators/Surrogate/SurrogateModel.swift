@@ -16,6 +16,7 @@
 
 import Foundation
 import LabCore
+import LabData
 
 /// The surrogate of one campaign, conditioned on its recorded trials and ready to predict.
 ///

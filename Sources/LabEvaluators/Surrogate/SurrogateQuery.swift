@@ -7,6 +7,7 @@
 
 import Foundation
 import LabCore
+import LabData
 
 /// Mean and 5 / 50 / 95 % quantiles of one sampled quantity.
 public struct SurrogateQuantiles: Sendable, Hashable, Codable {

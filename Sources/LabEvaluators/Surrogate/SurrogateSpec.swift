@@ -4,6 +4,7 @@
 
 import Foundation
 import LabCore
+import LabData
 
 /// A fitted surrogate: hyperparameters, cost and noise models, and the identity of the traces it was fitted on.
 ///

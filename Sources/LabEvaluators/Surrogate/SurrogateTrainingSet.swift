@@ -2,6 +2,7 @@
 
 import Foundation
 import LabCore
+import LabData
 
 /// The evaluated trials of one campaign's recorded runs, with the digests of their files.
 ///

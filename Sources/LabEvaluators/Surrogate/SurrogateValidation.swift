@@ -13,6 +13,7 @@
 
 import Foundation
 import LabCore
+import LabData
 
 /// Cross-validated scores of one metric.
 public struct SurrogateCVScores: Sendable, Hashable, Codable {

@@ -5,6 +5,7 @@
 //   UCB(x) = μ(x) + B_N σ(x),  LCB(x) = μ(x) − B_N σ(x)
 
 import LabCore
+import LabData
 
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,5 @@
 import LabCore
+import LabData
 
 extension ReplayCheck {
   /// The human-readable report: one line per step (recorded, and ours where it differs), then the verdict.

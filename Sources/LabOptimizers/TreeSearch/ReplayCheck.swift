@@ -1,5 +1,6 @@
 import Foundation
 import LabCore
+import LabData
 
 /// A step-by-step check of hpolab's SOO or BaMSOO against a recorded run: what `hpolab replay check` runs.
 ///

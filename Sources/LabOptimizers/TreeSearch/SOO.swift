@@ -1,4 +1,5 @@
 import LabCore
+import LabData
 
 /// Simultaneous Optimistic Optimization as a proposer: sweeps over the depths of a K-ary partition, expanding at
 /// each depth the best open leaf if it beats every leaf expanded higher up in the same sweep.

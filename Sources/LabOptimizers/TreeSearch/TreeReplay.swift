@@ -5,6 +5,7 @@
 //                  and for approximated leaves the same LCB
 
 import LabCore
+import LabData
 
 /// A leaf hpolab scored during a replay: proposed for evaluation, or approximated by the model.
 public struct ReplayedLeaf: Sendable, Hashable {

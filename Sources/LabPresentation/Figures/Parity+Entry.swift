@@ -1,4 +1,5 @@
 import LabCore
+import LabData
 import LabEvaluators
 import LabPlot
 

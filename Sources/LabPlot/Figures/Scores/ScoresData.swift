@@ -7,6 +7,7 @@
 //   W         the number of parallel workers
 
 import LabCore
+import LabData
 
 /// Every evaluated trial of several runs with both benchmark scores.
 public struct ScoresData: Sendable, Hashable {

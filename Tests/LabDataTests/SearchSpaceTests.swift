@@ -1,4 +1,5 @@
 import LabCore
+import LabData
 import Testing
 
 @Suite struct SearchSpaceTests {

@@ -1,4 +1,5 @@
 import Foundation
+import LabCore
 
 /// Where the recorded trace files (`RUN.json`) are found: the one lookup every command, library and test uses.
 ///
@@ -69,7 +70,7 @@ public enum TraceFolder {
       roots.append(here)
       here = here.deletingLastPathComponent()
     }
-    // This file is Sources/LabCore/TraceFolder.swift: the package root is three levels up.
+    // This file is Sources/LabData/TraceFolder.swift: the package root is three levels up.
     var source = URL(fileURLWithPath: #filePath)
     for _ in 0..<3 { source = source.deletingLastPathComponent() }
     roots.append(source)

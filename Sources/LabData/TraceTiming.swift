@@ -10,6 +10,8 @@
 //                = median of the derived values  for the last trial (also flagged derived)
 //   Derived values include the optimiser's own overhead between trials: an upper bound on evaluation time.
 
+import LabCore
+
 /// How long one recorded trial trained and evaluated, and whether the evaluation time was derived.
 public struct RecordedTiming: Sendable, Hashable, Codable {
   /// Training seconds (nil for approximated lines, which ran nothing).

@@ -1,3 +1,5 @@
+import LabCore
+
 /// Search spaces written in TOML: a preset name or an inline list of parameters.
 extension SearchSpace {
   /// The space a TOML table describes.

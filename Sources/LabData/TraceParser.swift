@@ -1,4 +1,5 @@
 import Foundation
+import LabCore
 
 /// Reads recorded traces (JSON lines) into ``RecordedTrial`` values, validating every field.
 ///

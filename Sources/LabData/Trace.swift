@@ -7,6 +7,7 @@
 //            B: timing has `end_training_time` and `ending_time`
 
 import Foundation
+import LabCore
 
 /// Which recorded campaign a run belongs to.
 public enum Campaign: String, Sendable, Hashable, Codable, CaseIterable {

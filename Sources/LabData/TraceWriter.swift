@@ -6,6 +6,8 @@
 //   decpt     the decimal exponent such that x = 0.d1d2…dn × 10^decpt
 //   Python writes fixed notation when −4 < decpt ≤ 16, else `d1.d2…dn e±XX` (at least two exponent digits).
 
+import LabCore
+
 /// Python-compatible number text, so that exported traces match the recorded files bit for bit.
 public enum PythonNumber {
   /// The text Python's `repr(float)` (and so `json.dumps`) gives for `x`.
