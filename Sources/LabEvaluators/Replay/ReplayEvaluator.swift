@@ -5,7 +5,7 @@
 //   distance   ‖u − u_rec‖₂ in the unit cube (the "normalised space"), for the `nearest` policy
 //   durations  training = end_training − opening; evaluation = ending − end_training (campaign B),
 //              or the gap to the next trial's opening (campaign A, sequential runs; the last trial
-//              gets the median gap) — see RecordedTrial.timings(of:) in LabCore
+//              gets the median gap) — see RecordedTrial.timings(of:) in LabData
 
 import Foundation
 import LabCore
