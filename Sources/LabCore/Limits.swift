@@ -13,6 +13,7 @@
 /// | seed count (`seeds = N`) and seeds listed | 1 … 100,000 |
 /// | evaluation budget | 1 … 1,000,000 |
 /// | simulated hours | (0, 10,000] |
+/// | node-hours (W × simulated hours) | (0, 1,000,000] |
 /// | LHS `count` | 1 … the budget (1 … 1,000,000 without one) |
 /// | BO `initial` | 0 … the budget (0 … 1,000,000 without one) |
 /// | BO `raw-samples`, `restarts` | 1 … 65,536, 1 … 1,024 |
@@ -31,6 +32,8 @@ public enum Limits {
   public static let budget = 1...1_000_000
   /// Simulated hours of one run (the lower bound is excluded: see ``checkHours(_:name:location:)``).
   public static let hours: ClosedRange<Double> = 0...10_000
+  /// A run's compute budget in node-hours, W × simulated hours (the lower bound is excluded: see ``checkNodeHours(_:name:location:)``).
+  public static let nodeHours: ClosedRange<Double> = 0...1_000_000
   /// SOO's and BaMSOO's arity K (the number of children of a split cell).
   public static let treeArity = 2...64
   /// Each number of an overhead model (`constant:S`, `linear:A,B`, `cubic:A,B`), in seconds.
@@ -81,6 +84,17 @@ public enum Limits {
     guard value.isFinite, value > 0, value <= hours.upperBound else {
       throw LabError(
         .invalidInput, "\(name) must be a finite number of hours in (0, \(group(Int(hours.upperBound)))], got \(value)",
+        location: location)
+    }
+    return value
+  }
+
+  /// Returns `value` when it is a finite number of node-hours in (0, 1,000,000], else throws `.invalidInput`.
+  @discardableResult
+  public static func checkNodeHours(_ value: Double, name: String, location: LabError.Location? = nil) throws -> Double {
+    guard value.isFinite, value > 0, value <= nodeHours.upperBound else {
+      throw LabError(
+        .invalidInput, "\(name) must be a finite number of node-hours in (0, \(group(Int(nodeHours.upperBound)))], got \(value)",
         location: location)
     }
     return value

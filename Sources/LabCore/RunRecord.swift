@@ -63,11 +63,14 @@ public struct RunSpec: Sendable, Hashable, Codable {
   public var hours: Double?
   /// Stop once the best value reaches this target (nil: no target).
   public var target: Double?
+  /// Stop launching once W × elapsed simulated hours reaches this many node-hours (nil: no limit); see ``horizonHours``.
+  public var nodeHours: Double?
 
   public init(
     algorithm: String, options: [String: String] = [:], evaluator: String, space: SearchSpace, workers: Int = 1,
     mode: ExecutionMode = .async, seed: UInt64 = 0, metric: String = MetricName.hellaswagAcc,
-    direction: Direction = .maximize, budget: Int? = 50, hours: Double? = nil, target: Double? = nil
+    direction: Direction = .maximize, budget: Int? = 50, hours: Double? = nil, target: Double? = nil,
+    nodeHours: Double? = nil
   ) {
     self.algorithm = algorithm
     self.options = options
@@ -81,6 +84,24 @@ public struct RunSpec: Sendable, Hashable, Codable {
     self.budget = budget
     self.hours = hours
     self.target = target
+    self.nodeHours = nodeHours
+  }
+
+  /// The simulated hours after which no trial starts and at which the run's result is read: the smaller of
+  /// ``hours`` and ``nodeHours`` / W (nil when neither is set).
+  ///
+  /// A node-hours budget N on W workers is the allocation "W nodes for N / W hours": 64 node-hours are
+  /// 1 hour on 64 workers or 64 hours on one. Trials running at the horizon finish and are recorded
+  /// with their real end, but the run's result (``bestTrialWithinHorizon``) counts only the trials that
+  /// ended by it.
+  public var horizonHours: Double? {
+    let byNodes = nodeHours.map { $0 / Double(max(workers, 1)) }
+    switch (hours, byNodes) {
+    case let (h?, n?): return min(h, n)
+    case let (h?, nil): return h
+    case let (nil, n?): return n
+    case (nil, nil): return nil
+    }
   }
 }
 
@@ -118,10 +139,22 @@ public struct RunRecord: Sendable, Hashable, Codable {
     return out
   }
 
-  /// The best completed trial for the spec's metric (first one on ties).
-  public var bestTrial: TrialRecord? {
+  /// The run's result: the best completed trial that ended by the spec's ``RunSpec/horizonHours`` (all completed
+  /// trials when the run has no horizon); what `hpolab run` prints and study reports score.
+  ///
+  /// Trials that started before an hours limit finish after it; their values are in the record but not in
+  /// the result at the limit.
+  public var bestTrialWithinHorizon: TrialRecord? {
+    bestTrial(endedBy: spec.horizonHours.map { $0 * 3600 } ?? .infinity)
+  }
+
+  /// The best completed trial for the spec's metric (first one on ties), whatever its end.
+  public var bestTrial: TrialRecord? { bestTrial(endedBy: .infinity) }
+
+  /// The best completed trial with `end ≤ seconds` (first one on ties), or nil when none.
+  public func bestTrial(endedBy seconds: Double) -> TrialRecord? {
     var best: TrialRecord? = nil
-    for t in trials where t.state == .completed {
+    for t in trials where t.state == .completed && t.end <= seconds {
       guard let v = t.metrics[spec.metric] else { continue }
       if let b = best, let bv = b.metrics[spec.metric], !spec.direction.isBetter(v, than: bv) { continue }
       best = t

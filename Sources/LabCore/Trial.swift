@@ -132,6 +132,11 @@ public enum TrialState: String, Sendable, Hashable, Codable, CaseIterable {
   case interrupted
   /// Still running (live mode only; never in a finished record).
   case running
+  /// Proposed but never started: the target was reached while its proposal was being computed (simulated
+  /// optimiser overhead), so it was dropped at the instant it would have started. It uses no worker
+  /// (`worker = -1`), has no metrics, and `start = end` = the instant its proposal was ready; its
+  /// ``TrialRecord/failure`` says why (code `target-reached`). The proposer is not told about it.
+  case discarded
 }
 
 /// What a proposer is told about a finished trial. Scores are always to be *maximised*.

@@ -52,7 +52,7 @@ public enum LiveTraceExport {
     case .approximated:
       guard let ucb = trial.metrics["ucb"], let lcb = trial.metrics["lcb"] else { return nil }
       score = .object([(key: "UCB", value: number(ucb)), (key: "LCB", value: number(lcb))])
-    case .failed, .interrupted, .running:
+    case .failed, .interrupted, .running, .discarded:
       return nil
     }
     let timing: JSONValue = .object([

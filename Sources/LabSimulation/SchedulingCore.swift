@@ -57,7 +57,9 @@ extension TrialStarter {
 /// new proposal and does not count.
 ///
 /// ## Target
-/// Once a told value reaches `spec.target` (in the metric's direction), no new trial starts.
+/// Once a told value reaches `spec.target` (in the metric's direction), no new trial starts
+/// (``reachedTarget``); a driver whose started trials may still be waiting for their proposal's
+/// overhead drops those with ``forget(_:)`` (the simulator records them as ``TrialState/discarded``).
 ///
 /// - Complexity: O(W) per start and per tell (the pending list), plus the proposer's own cost.
 public struct SchedulingCore {
@@ -82,6 +84,9 @@ public struct SchedulingCore {
   public private(set) var best: Double? = nil
   /// Whether new trials may still start; false once a stopping rule held or the proposer is done.
   public private(set) var launching = true
+  /// Whether a told value has reached ``target`` (launching stopped then; a driver whose proposals start
+  /// later than they are asked for, like the simulator with overhead, drops the ones not yet started).
+  public private(set) var reachedTarget = false
 
   /// A core for `spec`, driving `proposer` with the run's proposer stream.
   public init(spec: RunSpec, proposer: any Proposer) {
@@ -169,6 +174,7 @@ public struct SchedulingCore {
       }
       if let target, let b = best, b == target || direction.isBetter(b, than: target) {
         launching = false
+        reachedTarget = true
       }
     } else {
       result = .failed(failure ?? FailureReason("evaluator"))

@@ -5,7 +5,10 @@
 //              so proposals are computed one after the other: start_i = max(t_ask, ready) + c_i
 //   d_i        a trial's duration = training + evaluation seconds, as the evaluator reports them
 //   end_i      start_i + d_i; the trial's worker is busy over [start_i, end_i)
-//   H          the hours limit in seconds (spec.hours · 3600); a trial starts only if start_i < H
+//   H          the horizon in seconds: min(spec.hours, spec.nodeHours / W) · 3600 (spec.horizonHours);
+//              a trial starts only if start_i < H
+//   T*         the instant a completed trial first reaches spec.target; a trial with start_i > T*
+//              (its proposal still being computed at T*) is discarded, never started
 //   objective  direction.objective(metric): what proposers are told, larger is better
 
 import HeapModule
@@ -49,11 +52,20 @@ import Darwin
 /// - **budget**: at most `spec.budget` real evaluations are started — unless the proposer
 ///   ``Proposer/ownsBudget`` (SOO and BaMSOO as recorded, which check it only when a sweep
 ///   starts and may overshoot); then it stops itself, under a safety cap of 2·budget + 64.
-/// - **hours**: no trial starts at or after `spec.hours` simulated hours;
-///   trials already running *finish* and are recorded with their real end
-///   (use ``RunRecord/best(atHours:)`` to read the best value at the limit).
+/// - **hours** and **node-hours**: no trial starts at or after the horizon
+///   ``RunSpec/horizonHours`` = min(`spec.hours`, `spec.nodeHours` / W) simulated hours;
+///   trials already running *finish* and are recorded with their real end, and the
+///   run's result is read at the horizon (``RunRecord/bestTrialWithinHorizon``,
+///   ``RunRecord/best(atHours:)``): a value that arrives after it does not count.
 /// - **target**: once a completed trial reaches `spec.target` (in the
-///   metric's direction), no new trial starts; running ones finish.
+///   metric's direction) at instant T*, no trial starts after T*. Trials that
+///   started by T* finish. With optimiser overhead a trial's start lies after
+///   the moment its worker asked (its proposal is being computed): every
+///   trial whose start is later than T* — a proposal in flight, the rest of a
+///   sync batch still being proposed — is **discarded**: recorded as
+///   ``TrialState/discarded`` (no worker, no metrics, `start = end` = the
+///   instant its proposal was ready, failure code `target-reached`), never
+///   told to the proposer, and not an evaluation.
 /// - the proposer answering `nil` with nothing running.
 ///
 /// A failed trial occupies its worker for its reported duration and is told
@@ -117,8 +129,12 @@ public struct Simulator: Sendable {
     if let target = spec.target, !target.isFinite {
       throw LabError(.invalidInput, "the target must be finite, got \(target)", location: .init(field: "target"))
     }
-    guard spec.budget != nil || spec.hours != nil else {
-      throw LabError(.invalidInput, "a simulated run needs a budget or an hours limit (or both)", location: .init(field: "budget"))
+    if let nodeHours = spec.nodeHours {
+      try Limits.checkNodeHours(nodeHours, name: "the node-hours budget", location: .init(field: "nodeHours"))
+    }
+    guard spec.budget != nil || spec.hours != nil || spec.nodeHours != nil else {
+      throw LabError(
+        .invalidInput, "a simulated run needs a budget, an hours limit or a node-hours budget", location: .init(field: "budget"))
     }
     self.spec = spec
     self.overhead = overhead
@@ -181,14 +197,14 @@ private struct Engine {
       let now = state.queue.now
       state.now = now
       for event in state.due {
-        if case .finish(let id) = event { try finish(id, now: now) }
+        if case .finish(let id) = event, state.trials[id].state != .discarded { try finish(id, now: now) }
       }
       state.due.removeAll(keepingCapacity: true)
       state.observations = core.observations
       try core.fill(&state)
     }
     var makespan = 0.0
-    for t in state.trials where t.end > makespan { makespan = t.end }
+    for t in state.trials where t.state != .discarded && t.end > makespan { makespan = t.end }
     return RunRecord(spec: state.spec, trials: state.trials, makespan: makespan, notes: state.notes)
   }
 
@@ -200,6 +216,16 @@ private struct Engine {
       id, point: state.trials[id].point, value: completed ? state.values[id] : nil,
       failure: completed ? nil : (state.trials[id].failure ?? FailureReason("evaluator")))
     state.record(approximations, now: now)
+    if core.reachedTarget { discardInFlight(now: now) }
+  }
+
+  /// Drops every started trial whose start lies after `now`, the instant the target was reached: its proposal
+  /// was still being computed, so it never runs (see the type's Stopping rules).
+  mutating func discardInFlight(now: Double) {
+    for id in core.running where state.trials[id].start > now {
+      core.forget(id)
+      state.discard(id, targetReachedAt: now)
+    }
   }
 }
 
@@ -237,7 +263,7 @@ private struct SimulationState: TrialStarter {
     space = simulator.spec.space
     overhead = simulator.overhead
     checksPoints = simulator.checksPoints
-    limit = simulator.spec.hours.map { $0 * 3600 } ?? .infinity
+    limit = simulator.spec.horizonHours.map { $0 * 3600 } ?? .infinity
     evaluationSeedPrefix = EvaluationStreams.prefix(seed: simulator.spec.seed)
     self.proposerName = proposerName
     self.evaluator = evaluator
@@ -325,6 +351,20 @@ private struct SimulationState: TrialStarter {
     queue.schedule(.finish(id), at: end)
     if spec.mode == .async && start > now { queue.schedule(.proposerReady, at: start) }
     return id
+  }
+
+  /// Records trial `id` as discarded: it had a worker reserved and a start after `instant`, when the target was reached.
+  mutating func discard(_ id: TrialID, targetReachedAt instant: Double) {
+    let ready = trials[id].start
+    freeWorkers.insert(trials[id].worker)
+    trials[id].state = .discarded
+    trials[id].worker = -1
+    trials[id].end = ready
+    trials[id].metrics = Metrics()
+    trials[id].durations = .zero
+    trials[id].failure = FailureReason(
+      "target-reached", "its proposal was ready at \(ready) s, after the target was reached at \(instant) s; never started")
+    values[id] = .nan
   }
 
   /// Records the leaves the proposer scored with its model.

@@ -34,10 +34,12 @@ public enum SimulatedRun {
     public var evaluator: String
     public var workers: Int
     public var mode: ExecutionMode
-    /// Real evaluations allowed; nil: 50, or no limit when `hours` is given.
+    /// Real evaluations allowed; nil: 50, or no limit when `hours` or `nodeHours` is given.
     public var budget: Int?
     public var hours: Double?
     public var target: Double?
+    /// A compute budget in node-hours (W × simulated hours); see ``RunSpec/horizonHours``.
+    public var nodeHours: Double?
     public var seed: UInt64
     /// The metric to optimise; nil: the evaluator's default.
     public var metric: String?
@@ -46,8 +48,8 @@ public enum SimulatedRun {
 
     public init(
       algorithm: String, options: [String: String] = [:], evaluator: String, workers: Int = 1, mode: ExecutionMode = .async,
-      budget: Int? = nil, hours: Double? = nil, target: Double? = nil, seed: UInt64 = 0, metric: String? = nil,
-      overhead: Overhead = .none, context: EvaluatorCatalogue.Context
+      budget: Int? = nil, hours: Double? = nil, target: Double? = nil, nodeHours: Double? = nil, seed: UInt64 = 0,
+      metric: String? = nil, overhead: Overhead = .none, context: EvaluatorCatalogue.Context
     ) {
       self.algorithm = algorithm
       self.options = options
@@ -57,6 +59,7 @@ public enum SimulatedRun {
       self.budget = budget
       self.hours = hours
       self.target = target
+      self.nodeHours = nodeHours
       self.seed = seed
       self.metric = metric
       self.overhead = overhead
@@ -79,7 +82,8 @@ public enum SimulatedRun {
     let spec = RunSpec(
       algorithm: request.algorithm, options: request.options, evaluator: request.evaluator, space: choice.space,
       workers: request.workers, mode: request.mode, seed: request.seed, metric: metric, direction: choice.direction,
-      budget: request.budget ?? (request.hours == nil ? 50 : nil), hours: request.hours, target: request.target)
+      budget: request.budget ?? (request.hours == nil && request.nodeHours == nil ? 50 : nil), hours: request.hours,
+      target: request.target, nodeHours: request.nodeHours)
     return try record(for: spec, evaluator: choice.evaluator, overhead: request.overhead)
   }
 }

@@ -93,9 +93,9 @@ public struct StudyReport: Sendable, Codable {
   public var scaling: [Scaling]
   public var recorded: [RecordedPlacement]
 
-  /// The score a run ends with: the best value by the hours limit (if any), else after its last evaluation.
+  /// The score a run ends with: the best value among trials ended by its horizon (hours or node-hours limit, if any), else after its last evaluation.
   static func finalScore(_ record: RunRecord) -> Double {
-    if let hours = record.spec.hours { return BestSoFar.hours(record).value(at: hours) }
+    if let hours = record.spec.horizonHours { return BestSoFar.hours(record).value(at: hours) }
     return BestSoFar.evaluations(record).final
   }
 

@@ -34,7 +34,7 @@ extension StudySpec {
     guard var study = try top.table("study") else { throw top.error("missing table [study]", line: 1) }
     try top.expectOnly(["study", "space", "algorithm", "evaluator"])
     try study.expectOnly([
-      "name", "description", "workers", "modes", "seeds", "budget", "hours", "overhead", "recorded", "evaluators",
+      "name", "description", "workers", "modes", "seeds", "budget", "hours", "node_hours", "overhead", "recorded", "evaluators",
       "metric", "target", "paired",
     ])
     let spaceReader = try top.table("space")
@@ -105,8 +105,12 @@ extension StudySpec {
     }
     let hours = try study.number("hours")
     if let hours { try Limits.checkHours(hours, name: "'hours' in [study]", location: .init(file: file, line: line("hours"))) }
-    if budget == nil && hours == nil {
-      throw study.error("[study] needs 'budget' (evaluations) and/or 'hours' (simulated hours)")
+    let nodeHours = try study.number("node_hours")
+    if let nodeHours {
+      try Limits.checkNodeHours(nodeHours, name: "'node_hours' in [study]", location: .init(file: file, line: line("node_hours")))
+    }
+    if budget == nil && hours == nil && nodeHours == nil {
+      throw study.error("[study] needs 'budget' (evaluations), 'hours' (simulated hours) and/or 'node_hours' (W × simulated hours)")
     }
 
     let overhead = try study.string("overhead") ?? "none"
@@ -244,7 +248,7 @@ extension StudySpec {
     self.init(
       name: name, description: description, space: try spaceReader.map { try SearchSpace(toml: $0) },
       algorithms: algorithms, evaluators: evaluators, workers: workers, modes: modes, seeds: seeds, budget: budget,
-      hours: hours, overhead: overhead, recorded: recorded, paired: paired)
+      hours: hours, nodeHours: nodeHours, overhead: overhead, recorded: recorded, paired: paired)
     source = StudySource(file: file, lines: lines)
     guard let cells = cellCount, Limits.gridCells.contains(cells) else {
       throw study.error(

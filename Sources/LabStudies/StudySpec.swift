@@ -55,6 +55,8 @@ public struct StudySpec: Sendable, Hashable, Codable {
   public var budget: Int?
   /// Simulated hours per run (nil: no limit).
   public var hours: Double?
+  /// Node-hours per run, W × simulated hours (nil: no limit): a run on W workers stops launching at `nodeHours / W` hours.
+  public var nodeHours: Double?
   /// The overhead model, as `Overhead(parsing:)` reads it (`none`, `constant:S`, `linear:A,B`, `cubic:A,B`).
   public var overhead: String
   /// Recorded runs (trace names, e.g. `bo_bis`) whose results are placed in the simulated distributions.
@@ -66,13 +68,15 @@ public struct StudySpec: Sendable, Hashable, Codable {
 
   /// Every stored key: ``source`` is not one (its lines do not define the study).
   enum CodingKeys: String, CodingKey {
-    case name, description, space, algorithms, evaluators, workers, modes, seeds, budget, hours, overhead, recorded, paired
+    case name, description, space, algorithms, evaluators, workers, modes, seeds, budget, hours, nodeHours, overhead, recorded
+    case paired
   }
 
   public init(
     name: String, description: String = "", space: SearchSpace? = nil, algorithms: [StudyAlgorithm],
     evaluators: [StudyEvaluator], workers: [Int] = [1], modes: [ExecutionMode] = [.async], seeds: [UInt64],
-    budget: Int? = nil, hours: Double? = nil, overhead: String = "none", recorded: [String] = [], paired: Bool = false
+    budget: Int? = nil, hours: Double? = nil, nodeHours: Double? = nil, overhead: String = "none", recorded: [String] = [],
+    paired: Bool = false
   ) {
     self.name = name
     self.description = description
@@ -84,6 +88,7 @@ public struct StudySpec: Sendable, Hashable, Codable {
     self.seeds = seeds
     self.budget = budget
     self.hours = hours
+    self.nodeHours = nodeHours
     self.overhead = overhead
     self.recorded = recorded
     self.paired = paired
@@ -167,7 +172,7 @@ public struct StudySpec: Sendable, Hashable, Codable {
       algorithm: cell.algorithm.name, options: cell.algorithm.options, evaluator: cell.evaluator.name,
       space: space ?? evaluatorSpace, workers: cell.workers, mode: cell.mode, seed: cell.seed,
       metric: cell.evaluator.metric ?? defaultMetric, direction: cell.evaluator.direction ?? defaultDirection,
-      budget: budget, hours: hours, target: nil)
+      budget: budget, hours: hours, target: nil, nodeHours: nodeHours)
   }
 }
 

@@ -42,11 +42,14 @@ struct RunCommand: ParsableCommand {
     completion: .list(ExecutionMode.allCases.map(\.rawValue)), transform: { try ExecutionMode(option: "--mode", $0) })
   var mode: ExecutionMode = .async
 
-  @Option(name: .long, help: "Real evaluations allowed (default: 50, or no limit when --hours is given).")
+  @Option(name: .long, help: "Real evaluations allowed (default: 50, or no limit when --hours or --node-hours is given).")
   var budget: Int?
 
-  @Option(name: .long, help: "Simulated hours after which no trial starts (running ones finish).")
+  @Option(name: .long, help: "Simulated hours after which no trial starts (running ones finish; the best is read at H).")
   var hours: Double?
+
+  @Option(name: .customLong("node-hours"), help: "A compute budget: stop launching when W × simulated hours reaches it (64 = 1 h on 64 workers).")
+  var nodeHours: Double?
 
   @Option(name: .long, help: "Stop launching once the best score reaches this value.")
   var target: Double?
@@ -77,9 +80,10 @@ struct RunCommand: ParsableCommand {
       try Limits.check(workers, in: Limits.workers, name: "--workers")
       if let budget { try Limits.check(budget, in: Limits.budget, name: "--budget", unit: "evaluations") }
       if let hours { try Limits.checkHours(hours, name: "--hours") }
+      if let nodeHours { try Limits.checkNodeHours(nodeHours, name: "--node-hours") }
       if let target { try Limits.checkFinite(target, name: "--target") }
       try Limits.checkAlgorithmOptions(
-        algorithm: algorithm, options: try algorithmOptions(options), budget: budget ?? (hours == nil ? 50 : nil))
+        algorithm: algorithm, options: try algorithmOptions(options), budget: budget ?? (hours == nil && nodeHours == nil ? 50 : nil))
       try Overhead(parsing: overhead).checkLimits(text: overhead)
     }
     guard ProposerCatalogue.isKnown(algorithm) else { throw ValidationError(ProposerCatalogue.unknown(algorithm).message) }
@@ -96,7 +100,7 @@ struct RunCommand: ParsableCommand {
     try runReportingErrors {
       let request = SimulatedRun.Request(
         algorithm: algorithm, options: try algorithmOptions(options), evaluator: evaluator, workers: workers, mode: mode,
-        budget: budget, hours: hours, target: target, seed: seed, metric: metric, overhead: try Overhead(parsing: overhead),
+        budget: budget, hours: hours, target: target, nodeHours: nodeHours, seed: seed, metric: metric, overhead: try Overhead(parsing: overhead),
         context: EvaluatorCatalogue.Context(traces: TraceFolder.located(traces), absent: absent))
       let record = try SimulatedRun.run(request)
       let savedAs = try db.map { try LabDatabase(path: $0).saveRun(record) }

@@ -16,7 +16,7 @@ func sampleRecord(seed: UInt64 = 42, nan: Bool = false) throws -> RunRecord {
   var trials: [TrialRecord] = []
   for i in 0..<12 {
     let point = space.point(unit: (0..<space.dimension).map { _ in rng.uniform() })
-    let state: TrialState = i == 4 ? .failed : i == 5 ? .approximated : .completed
+    let state: TrialState = i == 4 ? .failed : i == 5 ? .approximated : i == 6 ? .discarded : .completed
     var metrics = Metrics()
     if state == .completed {
       metrics[MetricName.hellaswagAcc] = rng.uniform()
@@ -25,14 +25,16 @@ func sampleRecord(seed: UInt64 = 42, nan: Bool = false) throws -> RunRecord {
     trials.append(
       TrialRecord(
         id: i, point: point, configuration: space.configuration(for: point), state: state, metrics: metrics,
-        failure: state == .failed ? FailureReason("collapsed", "loss is nan at step 12") : nil,
+        failure: state == .failed
+          ? FailureReason("collapsed", "loss is nan at step 12")
+          : state == .discarded ? FailureReason("target-reached", "ready at 6000.6 s, after the target") : nil,
         durations: Durations(training: 1830.5 + Double(i), evaluation: i == 3 ? .infinity : 760.125),
-        worker: state == .approximated ? -1 : i % 3, start: Double(i) * 1000.1, end: Double(i) * 1000.1 + 2590.625,
+        worker: state == .approximated || state == .discarded ? -1 : i % 3, start: Double(i) * 1000.1, end: Double(i) * 1000.1 + 2590.625,
         source: sources[i % sources.count], info: i % 2 == 0 ? ["depth": "\(i)", "phase": "opt\u{e9}"] : [:]))
   }
   let spec = RunSpec(
     algorithm: "soo", options: ["K": "3"], evaluator: "replay:soo_bis", space: space, workers: 3, mode: .sync,
-    seed: UInt64.max - 1, budget: nil, hours: 0.1 + 0.7, target: 0.47)
+    seed: UInt64.max - 1, budget: nil, hours: 0.1 + 0.7, target: 0.47, nodeHours: 2.5)
   return RunRecord(spec: spec, trials: trials, makespan: 12345.678901234567, notes: ["note \"quoted\""])
 }
 

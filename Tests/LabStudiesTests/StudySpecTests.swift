@@ -54,7 +54,7 @@ let validStudy = """
     ("budget = 10", "budgets = 10", "studies/x.toml:6: unknown key 'budgets' in [study]"),
     ("budget = 10", "budget = \"ten\"", "studies/x.toml:6: 'budget' in [study] must be an integer, not a string"),
     ("budget = 10", "budget = 0", "studies/x.toml:6: 'budget' in [study] must be in 1…1,000,000 evaluations, got 0"),
-    ("budget = 10", "", "studies/x.toml:1: [study] needs 'budget' (evaluations) and/or 'hours' (simulated hours)"),
+    ("budget = 10", "", "studies/x.toml:1: [study] needs 'budget' (evaluations), 'hours' (simulated hours) and/or 'node_hours' (W × simulated hours)"),
     ("workers = [1, 2]", "workers = [1, 0]", "studies/x.toml:3: 'workers' in [study] must be in 1…4,096, got 0"),
     ("workers = [1, 2]", "workers = [1.5]", "studies/x.toml:3: 'workers' in [study] must be an array of integers, not a float"),
     ("modes = [\"sync\", \"async\"]", "modes = [\"batch\"]", "studies/x.toml:4: 'modes' in [study] must be \"sync\" and/or \"async\", got 'batch'"),

@@ -29,6 +29,9 @@ import Testing
     ("budget = 10", "budget = 10\ntarget = -inf", "studies/x.toml:7: 'target' in [study] must be a finite number, got -inf"),
     ("budget = 10", "hours = nan", "studies/x.toml:6: 'hours' in [study] must be a finite number of hours in (0, 10,000], got nan"),
     ("budget = 10", "hours = inf", "studies/x.toml:6: 'hours' in [study] must be a finite number of hours in (0, 10,000], got inf"),
+    ("budget = 10", "node_hours = 0", "studies/x.toml:6: 'node_hours' in [study] must be a finite number of node-hours in (0, 1,000,000], got 0.0"),
+    ("budget = 10", "node_hours = nan", "studies/x.toml:6: 'node_hours' in [study] must be a finite number of node-hours in (0, 1,000,000], got nan"),
+    ("budget = 10", "node_hours = 2e6", "studies/x.toml:6: 'node_hours' in [study] must be a finite number of node-hours in (0, 1,000,000], got 2000000.0"),
     ("budget = 10", "budget = 10\noverhead = \"cubic:1e300,1\"", "studies/x.toml:7: each number of overhead 'cubic:1e300,1' must be a finite number in 0…1,000,000 seconds, got 1e+300"),
     ("options = { count = 10 }", "options = { count = 10, eta = nan }", "studies/x.toml:13: option 'eta' in [algorithm[2].options] must be finite, got nan"),
     // Duplicates: workers = [1, 1] stored part of the grid, then failed.
