@@ -101,10 +101,11 @@ test: deps traces slurm-deps
 	HPOLAB_REQUIRE_SLURM=$$([ "$$(id -u)" -eq 0 ] && echo 1 || echo 0) \
 	  $(SWIFT) test --scratch-path $(BUILD_DIR) --skip-build --no-parallel --filter '$(LIVE_SUITES)'
 
-## demo: import the recorded traces into $(DB) and list them.
+## demo: import the recorded traces into $(DB) and list them and their campaigns (campaigns/*.toml).
 demo: deps traces build
 	$(HPOLAB) traces import --db $(DB)
 	$(HPOLAB) traces list --db $(DB)
+	$(HPOLAB) campaign list --db $(DB)
 	# Studies (issue 7): resumable, so a rerun only computes what is missing.
 	mkdir -p reports
 	$(HPOLAB) study run studies/paper.toml --db $(DB)

@@ -3,29 +3,11 @@
 // Notation
 //   run      the file's stem (`soo_bis` for soo_bis.json)
 //   line     1-based line number in the file
-//   layout   A: timing has `starting_time` (= end of training) and an empty `ending_time`
-//            B: timing has `end_training_time` and `ending_time`
+//   layout   timing has `starting_time` (= end of training) and an empty `ending_time` (the llama-3.2-3b runs),
+//            or `end_training_time` and `ending_time` (the llama-3.2-1b runs)
 
 import Foundation
 import LabCore
-
-/// Which recorded campaign a run belongs to.
-public enum Campaign: String, Sendable, Hashable, Codable, CaseIterable {
-  /// Llama-3.2-3B, rank in [2, 512]: lhs, bo, soo.
-  case A
-  /// Llama-3.2-1B, rank in [2, 64]: lhs_bis, bo_bis, soo_bis, bamsoo_bis.
-  case B
-
-  /// The search space the campaign's runs searched.
-  public var space: SearchSpace { self == .A ? .llama32_3B : .llama32_1B }
-  /// The preset name of that space.
-  public var presetName: String { self == .A ? "llama-3.2-3b" : "llama-3.2-1b" }
-  /// The model fine-tuned.
-  public var model: String { self == .A ? "Llama-3.2-3B" : "Llama-3.2-1B" }
-
-  /// The campaign of a recorded run name (`*_bis` runs are campaign B).
-  public static func of(run: String) -> Campaign { run.hasSuffix("_bis") ? .B : .A }
-}
 
 /// Whether a recorded line is a real trial or a BaMSOO leaf scored by the GP.
 public enum ScoreState: String, Sendable, Hashable, Codable {
@@ -111,7 +93,7 @@ public struct RecordedTrial: Sendable, Hashable, Codable {
     // Absent literal styles default to what Python's json.dumps wrote for the recordings:
     // floats everywhere except the converted values of integer parameters.
     self.baseIntegerLiterals = baseIntegerLiterals ?? Array(repeating: false, count: base.count)
-    let kinds = Campaign.of(run: run).space.parameters.map(\.kind)
+    let kinds = Campaign.of(run: run)?.space.parameters.map(\.kind) ?? []
     self.convertedIntegerLiterals =
       convertedIntegerLiterals
       ?? converted.indices.map { i in i < kinds.count && kinds[i] == .int && converted[i].rounded(.towardZero) == converted[i] }
@@ -120,8 +102,8 @@ public struct RecordedTrial: Sendable, Hashable, Codable {
   /// The value of `info[key]`, if any.
   public func info(_ key: String) -> TraceValue? { info.first { $0.key == key }?.value }
 
-  /// The campaign of this trial's run.
-  public var campaign: Campaign { Campaign.of(run: run) }
+  /// The shipped campaign that lists this trial's run (nil for a run no campaign file lists).
+  public var campaign: Campaign? { Campaign.of(run: run) }
 
   /// Seconds since 1970 of a recorded local time `YYYY-MM-DD HH:MM:SS`, read as UTC (only differences matter).
   public static func seconds(of time: String) -> Double? { TraceTime.parse(time) }

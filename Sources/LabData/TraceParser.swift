@@ -122,12 +122,14 @@ public enum TraceParser {
     let solution = try object(root["solution"], "solution")
     let base = try numbers(solution["base_value"], "solution.base_value")
     let converted = try numbers(solution["converted_values"], "solution.converted_values")
-    let space = Campaign.of(run: run).space
-    guard base.count == space.dimension else {
-      throw fail("solution.base_value", "expected \(space.dimension) values, found \(base.count)")
+    // The dimension of the run's campaign (the shipped file that lists it); for a run no campaign lists, base and
+    // converted values must at least agree in number.
+    let dimension = Campaign.of(run: run)?.space.dimension ?? base.count
+    guard base.count == dimension else {
+      throw fail("solution.base_value", "expected \(dimension) values, found \(base.count)")
     }
-    guard converted.count == space.dimension else {
-      throw fail("solution.converted_values", "expected \(space.dimension) values, found \(converted.count)")
+    guard converted.count == dimension else {
+      throw fail("solution.converted_values", "expected \(dimension) values, found \(converted.count)")
     }
 
     guard case .object(let infoMembers) = try object(root["info"], "info") else { throw fail("info", "expected an object") }

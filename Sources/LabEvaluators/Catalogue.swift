@@ -56,11 +56,15 @@ public enum EvaluatorCatalogue {
     public var absent: String
     /// The folder of fitted surrogates (nil: the surrogate's own default).
     public var surrogates: String?
+    /// Where `surrogate:NAME` finds its campaign and trials besides the shipped files and the trace folder
+    /// (a database: see LabStudies' `CampaignData.source`); nil: the shipped campaigns and trace files only.
+    public var campaigns: CampaignSource?
 
-    public init(traces: URL, absent: String = "error", surrogates: String? = nil) {
+    public init(traces: URL, absent: String = "error", surrogates: String? = nil, campaigns: CampaignSource? = nil) {
       self.traces = traces
       self.absent = absent
       self.surrogates = surrogates
+      self.campaigns = campaigns
     }
 
     /// The default trace folder: ``TraceFolder/located(_:)`` (`$HPOLAB_TRACES`, else `traces/a100` or
@@ -110,7 +114,7 @@ public enum EvaluatorCatalogue {
     case "nearest": return .nearest
     case "surrogate":
       return .surrogate(
-        try SurrogateEvaluator.load(campaign: Campaign.of(run: run), traces: context.traces.path, surrogates: context.surrogates))
+        try SurrogateEvaluator.load(campaign: try Campaign.recorded(run: run), traces: context.traces.path, surrogates: context.surrogates))
     default: return .error
     }
   }

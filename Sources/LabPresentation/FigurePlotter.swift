@@ -20,7 +20,7 @@ public struct FigurePlotter {
     public var database: String
     /// The trace folder (nil: ``TraceFolder/locate(_:environment:)``).
     public var traces: String?
-    /// `A` or `B`: the parity campaign, and a filter on the recorded scores.
+    /// A campaign's name or alias: the parity campaign, and a filter on the recorded scores.
     public var campaign: String?
     /// The fitted surrogate folder (parity).
     public var surrogates: String?
@@ -165,7 +165,7 @@ public struct FigurePlotter {
         guard let metric = runs.first?.spec.metric else { continue }
         let campaign = e.name.split(separator: ":").last.map(String.init)
         let overlay = recorded.filter { r in
-          r.record.spec.metric == metric && (spec.evaluators.count == 1 || Campaign.of(run: r.name).rawValue == campaign)
+          r.record.spec.metric == metric && (spec.evaluators.count == 1 || (campaign.map { Campaign.of(run: r.name)?.isNamed($0) ?? false } ?? false))
         }.map { r -> RunRecord in
           var copy = r.record
           copy.spec.algorithm = r.name

@@ -30,6 +30,7 @@ public enum Migrations {
     simulatedRuns,
     // ↑ shipped. Append new migrations below this line.
     studies,  // 3-studies, in StudyMigration.swift (LabStudies)
+    campaignDefinitions,  // 4-campaign-definitions, in CampaignMigration.swift
   ]
 
   /// Campaigns, recorded runs, their trials and metrics (the A100 traces).

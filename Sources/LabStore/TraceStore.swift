@@ -34,7 +34,7 @@ public struct RecordedRunSummary: Sendable, Hashable, Codable {
   public var bestHellaswagAcc: Double?
   /// Median training minutes over evaluated trials.
   public var medianTrainingMinutes: Double?
-  /// Median evaluation minutes over evaluated trials, derived values included (campaign A).
+  /// Median evaluation minutes over evaluated trials, derived values included (runs that record no end of evaluation).
   public var medianEvaluationMinutes: Double?
   /// Whether the evaluation minutes are derived from gaps between trials rather than recorded.
   public var evaluationDerived: Bool
@@ -65,16 +65,45 @@ public struct ParsedTraceFile: Sendable {
   public var data: Data
   public var trials: [RecordedTrial]
   public var bad: [TraceParser.BadLine]
+  /// The campaign the run belongs to (nil: no campaign file lists the file, and none was given).
+  public var campaign: Campaign?
+  /// The algorithm that made the run (nil: unknown).
+  public var algorithm: String?
+
+  /// Throws unless the file has a campaign and an algorithm (what importing needs).
+  /// - Throws: `.invalidInput` naming the file and the known campaigns.
+  public func checkCampaign(_ catalogue: CampaignCatalogue = .shipped) throws {
+    guard let campaign else {
+      throw LabError(
+        .invalidInput,
+        "\(url.lastPathComponent) is listed by no campaign file ([[runs]] in campaigns/*.toml); known campaigns: \(catalogue.validNames)",
+        location: .init(file: url.path))
+    }
+    guard algorithm != nil else {
+      throw LabError(
+        .invalidInput, "\(url.lastPathComponent): campaign \(campaign.name) does not list this file, so its algorithm is unknown",
+        location: .init(file: url.path))
+    }
+  }
 
   /// Reads and validates trace files without touching any database.
+  ///
+  /// Each file's campaign and algorithm are `campaign` and `algorithm` when given, else the `[[runs]]` entry
+  /// of the campaign files (``CampaignCatalogue/shipped``) that lists the file's name.
   /// - Throws: `.notFound` / `.io` for a missing or unreadable file, `.parse` for a bad line (naming file, line,
-  ///   field) unless `skipBad`, `.invalidInput` when two files name the same run.
-  public static func read(_ files: [URL], skipBad: Bool = false) throws -> [ParsedTraceFile] {
+  ///   field) unless `skipBad`, `.invalidInput` when two files name the same run or, with `requireCampaign`
+  ///   (what `traces import` needs; `traces check` validates the lines only), a file belongs to no campaign
+  ///   or has no algorithm.
+  public static func read(
+    _ files: [URL], skipBad: Bool = false, campaign given: Campaign? = nil, algorithm: String? = nil,
+    catalogue: CampaignCatalogue = .shipped, requireCampaign: Bool = true
+  ) throws -> [ParsedTraceFile] {
     var parsed: [ParsedTraceFile] = []
     var seen = Set<String>()
     for url in files {
       let data = try TraceParser.readFile(url)
-      let run = url.deletingPathExtension().lastPathComponent
+      let listed = given.map { c in c.run(file: url.lastPathComponent).map { (c, $0) } } ?? catalogue.recordedFile(url.lastPathComponent)
+      let run = listed?.1.run ?? url.deletingPathExtension().lastPathComponent
       guard seen.insert(run).inserted else {
         throw LabError(.invalidInput, "run '\(run)' is named by two files", location: .init(file: url.path))
       }
@@ -84,7 +113,10 @@ public struct ParsedTraceFile: Sendable {
         let lines = max(1, data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).count - (data.last == UInt8(ascii: "\n") ? 1 : 0))
         throw LabError(.parse, "trace file holds no trial (no JSON line)", location: .init(file: url.path, line: lines))
       }
-      parsed.append(ParsedTraceFile(run: run, url: url, data: data, trials: trials, bad: bad))
+      let file = ParsedTraceFile(
+        run: run, url: url, data: data, trials: trials, bad: bad, campaign: given ?? listed?.0, algorithm: algorithm ?? listed?.1.algorithm)
+      if requireCampaign { try file.checkCampaign(catalogue) }
+      parsed.append(file)
     }
     return parsed
   }
@@ -133,7 +165,12 @@ extension LabDatabase {
           try execute("DELETE FROM recorded_runs WHERE name = ?", [p.run])
           status = .replaced
         }
-        try insertRecordedRun(p.run, file: p.url.lastPathComponent, hash: hash, byteCount: p.data.count, trials: p.trials)
+        try p.checkCampaign()
+        guard let campaign = p.campaign, let algorithm = p.algorithm else { continue }
+        try ensureCampaign(campaign)
+        try insertRecordedRun(
+          p.run, campaign: campaign.name, algorithm: algorithm, file: p.url.lastPathComponent, hash: hash,
+          byteCount: p.data.count, trials: p.trials)
         outcomes.append(.init(run: p.run, file: p.url.path, status: status, trials: p.trials.count,
                               badLines: p.bad.map(\.error.description)))
       }
@@ -147,14 +184,14 @@ extension LabDatabase {
     ).first?["n"].int ?? 0
   }
 
-  private func insertRecordedRun(_ run: String, file: String, hash: String, byteCount: Int, trials: [RecordedTrial]) throws {
-    let campaign = Campaign.of(run: run)
-    let algorithm = run.hasSuffix("_bis") ? String(run.dropLast(4)) : run
+  private func insertRecordedRun(
+    _ run: String, campaign: String, algorithm: String, file: String, hash: String, byteCount: Int, trials: [RecordedTrial]
+  ) throws {
     try execute(
       """
       INSERT INTO recorded_runs (name, campaign, algorithm, source_file, content_hash, byte_count, sequential)
       VALUES (?, ?, ?, ?, ?, ?, ?)
-      """, [run, campaign.rawValue, algorithm, file, hash, byteCount, RecordedTrial.isSequential(trials)])
+      """, [run, campaign, algorithm, file, hash, byteCount, RecordedTrial.isSequential(trials)])
     let runID = lastInsertRowID
     let timings = RecordedTrial.timings(of: trials)
     let insertTrial = try prepare(
@@ -180,7 +217,7 @@ extension LabDatabase {
     }
   }
 
-  /// The names of the recorded runs: campaign A first; lhs, bo, soo, bamsoo, then others by name.
+  /// The names of the recorded runs: by campaign in creation order; lhs, bo, soo, bamsoo, then others by name.
   public func recordedRunNames() throws -> [String] {
     try query("SELECT name FROM recorded_runs ORDER BY \(recordedRunOrder)").compactMap { $0["name"].string }
   }
@@ -235,7 +272,7 @@ extension LabDatabase {
     try recordedTrials(run: run).map { $0.trial.jsonLine + "\n" }.joined()
   }
 
-  /// One summary per recorded run: campaign A first; lhs, bo, soo, bamsoo, then others by name.
+  /// One summary per recorded run: by campaign in creation order; lhs, bo, soo, bamsoo, then others by name.
   public func recordedRunSummaries() throws -> [RecordedRunSummary] {
     var summaries: [RecordedRunSummary] = []
     for row in try query("SELECT id, name, campaign, algorithm, source_file FROM recorded_runs ORDER BY \(recordedRunOrder)") {
@@ -262,9 +299,10 @@ extension LabDatabase {
   }
 }
 
-/// The listing order of recorded runs: by campaign, then the recorded algorithms in the order of the seed report.
+/// The listing order of recorded runs: by campaign in the order the campaigns were created (the seed's
+/// llama-3.2-3b first), then the recorded algorithms in the order of the seed report.
 private let recordedRunOrder =
-  "campaign, CASE algorithm WHEN 'lhs' THEN 0 WHEN 'bo' THEN 1 WHEN 'soo' THEN 2 WHEN 'bamsoo' THEN 3 ELSE 4 END, name"
+  "(SELECT c.rowid FROM campaigns c WHERE c.name = recorded_runs.campaign), CASE algorithm WHEN 'lhs' THEN 0 WHEN 'bo' THEN 1 WHEN 'soo' THEN 2 WHEN 'bamsoo' THEN 3 ELSE 4 END, name"
 
 /// The metrics stored as (value, stderr) rows: HellaSwag acc and acc_norm, MMLU acc.
 private let recordedMetricPairs: [(value: String, stderr: String)] = [

@@ -249,9 +249,11 @@ public struct StudyReport: Sendable, Codable {
     for (run, record) in recordedRuns {
       let algorithm = record.spec.algorithm
       let final = BestSoFar.evaluations(record).final
-      let campaign = Campaign.of(run: run).rawValue
-      let match = groups.first {
-        $0.algorithm == algorithm && $0.workers == 1 && $0.evaluator == "surrogate:\(campaign)"
+      // The simulated group of the same algorithm at W = 1 on a surrogate of the run's campaign (by name or alias).
+      let campaign = Campaign.of(run: run)
+      let match = groups.first { g in
+        g.algorithm == algorithm && g.workers == 1 && g.evaluator.hasPrefix("surrogate:")
+          && (campaign?.isNamed(String(g.evaluator.dropFirst("surrogate:".count))) ?? false)
       }
       var percentile: Double? = nil
       if let match {

@@ -11,5 +11,6 @@ struct Hpolab: AsyncParsableCommand {
     subcommands: [
       TracesCommand.self, RunCommand.self, ReplayCommand.self, SurrogateCommand.self, StudyCommand.self,
       PlotCommand.self, LiveCommand.self,
+      CampaignCommand.self,
     ])
 }

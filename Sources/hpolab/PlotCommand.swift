@@ -38,7 +38,7 @@ struct PlotCommand: ParsableCommand {
   @Option(help: "The folder of recorded traces (scores and parity without --study/--run; default: $HPOLAB_TRACES, else traces/a100, else ../shared/traces/a100).")
   var traces: String?
 
-  @Option(help: "The recorded campaign (A or B) for parity, and to restrict the recorded scores.")
+  @Option(help: "The campaign (name or alias, e.g. llama-3.2-1b or B) for parity, and to restrict the recorded scores.")
   var campaign: String?
 
   @Option(help: "The folder of fitted surrogate files (parity; default: surrogates).")
@@ -79,8 +79,8 @@ struct PlotCommand: ParsableCommand {
     if study == nil && (algorithm != nil || seed != nil) {
       throw ValidationError("--algorithm and --seed choose a run of a study: give --study NAME too")
     }
-    if let campaign, Campaign(rawValue: campaign.uppercased()) == nil {
-      throw ValidationError("unknown campaign '\(campaign)'; valid: A, B")
+    if let campaign, (try? CampaignCatalogue.shipped.campaign(named: campaign)) == nil {
+      throw ValidationError("unknown campaign '\(campaign)'; valid: \(CampaignCatalogue.shipped.validNames)")
     }
   }
 

@@ -69,7 +69,7 @@ struct RunCommand: ParsableCommand {
   @Option(name: .long, help: "The folder of recorded traces (default: $HPOLAB_TRACES, else traces/a100, else ../shared/traces/a100).")
   var traces: String?
 
-  @Option(name: .long, help: "Save the run in this SQLite database.")
+  @Option(name: .long, help: "Save the run in this SQLite database (surrogate:NAME then also finds the campaigns and runs it holds).")
   var db: String?
 
   @Flag(name: .long, help: "Print the whole run as JSON instead of a summary.")
@@ -101,7 +101,8 @@ struct RunCommand: ParsableCommand {
       let request = SimulatedRun.Request(
         algorithm: algorithm, options: try algorithmOptions(options), evaluator: evaluator, workers: workers, mode: mode,
         budget: budget, hours: hours, target: target, nodeHours: nodeHours, seed: seed, metric: metric, overhead: try Overhead(parsing: overhead),
-        context: EvaluatorCatalogue.Context(traces: TraceFolder.located(traces), absent: absent))
+        context: EvaluatorCatalogue.Context(
+          traces: TraceFolder.located(traces), absent: absent, campaigns: CampaignData.source(database: db, traces: traces)))
       let record = try SimulatedRun.run(request)
       let savedAs = try db.map { try LabDatabase(path: $0).saveRun(record) }
       if json {

@@ -53,7 +53,8 @@ struct StudyRunCommand: ParsableCommand {
     try runReportingErrors {
       let spec = try StudySpec(contentsOfFile: file)
       let context = EvaluatorCatalogue.Context(
-        traces: traces.map { URL(fileURLWithPath: $0) } ?? EvaluatorCatalogue.Context.defaultTraces())
+        traces: traces.map { URL(fileURLWithPath: $0) } ?? EvaluatorCatalogue.Context.defaultTraces(),
+        campaigns: CampaignData.source(database: database.db, traces: traces))
       let runner = try StudyRunner(spec: spec, context: context)
       let db = try LabDatabase(path: database.db)
       let slice = shard.flatMap(parseShard)

@@ -3,6 +3,7 @@ import Foundation
 import LabCore
 import LabData
 import LabEvaluators
+import LabStudies
 
 /// `hpolab surrogate`: Fit and validate the surrogate of fine-tuning accuracy, cost and noise.
 struct SurrogateCommand: ParsableCommand {
@@ -14,18 +15,21 @@ struct SurrogateCommand: ParsableCommand {
 
 /// Options naming the campaign and where its traces are.
 struct SurrogateCampaignOptions: ParsableArguments {
-  @Option(name: .long, help: "The recorded campaign: A (Llama-3.2-3B) or B (Llama-3.2-1B).")
+  @Option(name: .long, help: "The campaign: its name or alias (llama-3.2-3b or A, llama-3.2-1b or B, or one created with 'hpolab campaign create').")
   var campaign: String
 
   @Option(name: .long, help: "The folder of recorded traces (default: traces/a100 or ../shared/traces/a100).")
   var traces: String?
 
-  /// The campaign named by `--campaign` (a one-line `.notFound` error listing A, B otherwise).
-  func resolvedCampaign() throws -> Campaign { try SurrogateEvaluator.campaign(named: campaign) }
+  @Option(name: .long, help: "Read the campaign and its imported runs from this database instead of the campaign files and trace folder.")
+  var db: String?
 
-  /// The evaluated trials of `campaign`, read from `--traces` (default: ``SurrogateLocations/traces(_:)``).
+  /// The campaign named by `--campaign` (a one-line `.notFound` error listing the valid names otherwise).
+  func resolvedCampaign() throws -> Campaign { try CampaignData.campaign(named: campaign, database: db) }
+
+  /// The evaluated trials of `campaign`: its runs in `--db`, else its trace files in `--traces`.
   func trainingSet(_ campaign: Campaign) throws -> SurrogateTrainingSet {
-    try SurrogateTrainingSet.load(campaign: campaign, directory: try SurrogateLocations.traces(traces))
+    try CampaignData.trainingSet(campaign: campaign, database: db, traces: traces)
   }
 }
 
@@ -37,7 +41,7 @@ struct SurrogateFitCommand: ParsableCommand {
 
   @OptionGroup var options: SurrogateCampaignOptions
 
-  @Option(name: .long, help: "Where to write the model (default: surrogates/campaign-<A|B>.json).")
+  @Option(name: .long, help: "Where to write the model (default: surrogates/<campaign>.json).")
   var out: String?
 
   func run() throws {
@@ -47,7 +51,7 @@ struct SurrogateFitCommand: ParsableCommand {
       let spec = try SurrogateFitter.fit(training)
       let url = URL(fileURLWithPath: out ?? "surrogates/\(SurrogateLocations.modelFileName(campaign))")
       try spec.write(to: url)
-      print("surrogate \(campaign.rawValue): \(training.trials.count) evaluated trials → \(url.path)")
+      print("surrogate \(campaign.name): \(training.trials.count) evaluated trials → \(url.path)")
       for m in spec.metrics {
         let ls = m.kernel.lengthScales.map { String(format: "%.3g", $0) }.joined(separator: " ")
         print("  \(m.metric): warp [\(String(format: "%.4f", m.warp.lower)), \(String(format: "%.4f", m.warp.upper))], length-scales (q, lr, rank, dropout, wd) \(ls), noise var \(String(format: "%.3g", m.kernel.noiseVariance))")
@@ -67,7 +71,7 @@ struct SurrogateCheckCommand: ParsableCommand {
 
   @OptionGroup var options: SurrogateCampaignOptions
 
-  @Option(name: .long, help: "The fitted model file (default: surrogates/campaign-<A|B>.json).")
+  @Option(name: .long, help: "The fitted model file (default: surrogates/<campaign>.json).")
   var model: String?
 
   @Option(name: .long, help: "Size of the random sample of the max-mean search.")
@@ -92,11 +96,11 @@ struct SurrogateCheckCommand: ParsableCommand {
       let campaign = try options.resolvedCampaign()
       let url: URL
       if let model { url = URL(fileURLWithPath: model) } else {
-        url = try SurrogateLocations.surrogates().appendingPathComponent(SurrogateLocations.modelFileName(campaign))
+        url = try SurrogateLocations.surrogates(for: campaign).appendingPathComponent(SurrogateLocations.modelFileName(campaign))
       }
       let spec = try SurrogateSpec.read(from: url)
-      guard spec.campaign == campaign else {
-        throw LabError(.invalidInput, "model file is of campaign \(spec.campaign.rawValue), not \(campaign.rawValue)", location: .init(file: url.path, field: "campaign"))
+      guard campaign.isNamed(spec.campaign) else {
+        throw LabError(.invalidInput, "model file is of campaign \(spec.campaign), not \(campaign.name)", location: .init(file: url.path, field: "campaign"))
       }
       let training = try options.trainingSet(campaign)
       let report = try SurrogateValidation.check(spec: spec, training: training, sampleSize: samples, uniformDraws: draws, refit: !noRefit)
@@ -136,7 +140,7 @@ struct SurrogateQueryCommand: ParsableCommand {
     try runReportingErrors {
       let campaign = try options.resolvedCampaign()
       let c = try SurrogateQuery.configuration(settings, space: campaign.space)
-      let evaluator = try SurrogateEvaluator.load(campaign: campaign, traces: options.traces, surrogates: surrogates)
+      let evaluator = try SurrogateEvaluator.load(campaign: campaign, training: try options.trainingSet(campaign), surrogates: surrogates)
       let result = try SurrogateQuery.run(evaluator.model, configuration: c, samples: samples, seed: seed)
       if json { try printJSON(result) } else { print(SurrogateQuery.text(result)) }
     }

@@ -91,7 +91,7 @@ struct TracesListCommand: ParsableCommand {
       }
       print(TextTable.render(RecordedRunTable.table(rows)))
       if rows.contains(where: \.evaluationDerived) {
-        print("* derived from the gap to the next trial's opening time (campaign A records no end of evaluation)")
+        print("* derived from the gap to the next trial's opening time (the run records no end of evaluation)")
       }
     }
   }

@@ -76,7 +76,7 @@ private let pngSignature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0
     let data = try String(contentsOf: folder.appendingPathComponent("scores.dat"), encoding: .utf8)
     // Campaign B only: its four runs, in the campaign's order.
     #expect(data.components(separatedBy: "# block ").count - 1 == 4)
-    #expect(data.contains("# block 0: lhs_bis [campaign B (Llama-3.2-1B)]"))
+    #expect(data.contains("# block 0: lhs_bis [campaign llama-3.2-1b (Llama-3.2-1B)]"))
   }
 
   @Test func aMissingGnuplotIsAClearErrorNamingThePackage() throws {

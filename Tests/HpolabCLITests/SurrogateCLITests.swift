@@ -36,7 +36,7 @@ import Testing
   func badCampaignAndMissingTracesAreOneLine() throws {
     let unknown = try runHpolab(["surrogate", "check", "--campaign", "C"])
     #expect(unknown.status != 0)
-    #expect(unknown.stderr.split(separator: "\n").count == 1 && unknown.stderr.contains("valid: A, B"), "\(unknown)")
+    #expect(unknown.stderr.split(separator: "\n").count == 1 && unknown.stderr.contains("valid: llama-3.2-1b (alias B), llama-3.2-3b (alias A)"), "\(unknown)")
     let empty = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: empty) }
     let missing = try runHpolab(["surrogate", "fit", "--campaign", "B", "--traces", empty.path, "--out", empty.appendingPathComponent("m.json").path])

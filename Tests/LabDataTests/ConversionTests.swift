@@ -10,7 +10,7 @@ import LabTestSupport
     var checked = 0
     for name in ["lhs", "bo", "soo", "lhs_bis", "bo_bis", "soo_bis", "bamsoo_bis"] {
       let (trials, _) = try TraceParser.parse(contentsOf: folder.appendingPathComponent("\(name).json"))
-      let space = Campaign.of(run: name).space
+      let space = try Campaign.recorded(run: name).space
       for t in trials {
         let c = space.configuration(for: space.point(base: t.base))
         #expect(c.values == t.converted, "\(name):\(t.line)")

@@ -1,6 +1,7 @@
 import LabCore
 import LabData
 import Testing
+import LabTestSupport
 
 @Suite struct SearchSpaceTests {
   @Test func thePresetsAreTheRecordedSpaces() throws {
@@ -12,8 +13,8 @@ import Testing
     #expect(a.parameters.map(\.lower) == [2, 1, 0, -10, -5])
     #expect(a.parameters.map(\.upper) == [512, 64, 0.5, -1, -1])
     #expect(b.parameters.map(\.upper) == [64, 64, 0.5, -1, -1])
-    #expect(Campaign.A.space == a && Campaign.B.space == b)
-    #expect(Campaign.of(run: "soo_bis") == .B && Campaign.of(run: "soo") == .A)
+    #expect(Fixtures.llama3B.space == a && Fixtures.llama1B.space == b)
+    #expect(Campaign.of(run: "soo_bis")?.name == "llama-3.2-1b" && Campaign.of(run: "soo")?.name == "llama-3.2-3b")
   }
 
   @Test func anUnknownPresetListsTheValidNames() {

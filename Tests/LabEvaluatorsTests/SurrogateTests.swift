@@ -1,6 +1,7 @@
 import Foundation
 import LabCore
 import LabData
+import LabTestSupport
 import Testing
 
 @testable import LabEvaluators
@@ -35,8 +36,8 @@ private func standardDeviation(_ x: [Double]) -> Double {
 
   @Test func fittingTheSameTrialsTwiceGivesTheSameBytes() throws {
     // A 40-trial subsample keeps the debug-build fit fast; the full fit runs in `hpolab surrogate fit`.
-    let full = try SurrogateTrainingSet.load(campaign: .B, directory: try SurrogateLocations.traces())
-    let subset = try SurrogateTrainingSet(campaign: .B, trials: Array(full.trials.prefix(40)))
+    let full = try SurrogateTrainingSet.load(campaign: Fixtures.llama1B, directory: try SurrogateLocations.traces())
+    let subset = try SurrogateTrainingSet(campaign: Fixtures.llama1B, trials: Array(full.trials.prefix(40)))
     let a = try SurrogateFitter.fit(subset).jsonData()
     let b = try SurrogateFitter.fit(subset).jsonData()
     #expect(a == b)
@@ -47,15 +48,15 @@ private func standardDeviation(_ x: [Double]) -> Double {
   }
 
   @Test func theCommittedModelsWereFittedOnTheseTraces() throws {
-    for campaign in Campaign.allCases {
+    for campaign in Fixtures.campaigns {
       let (spec, training) = try committed(campaign)
-      #expect(spec.fittedOn == training.digests, "campaign \(campaign.rawValue): rerun hpolab surrogate fit")
-      #expect(training.trials.count == (campaign == .A ? 150 : 203))
+      #expect(spec.fittedOn == training.digests, "campaign \(campaign.name): rerun hpolab surrogate fit")
+      #expect(training.trials.count == (campaign.name == "llama-3.2-3b" ? 150 : 203))
     }
   }
 
   @Test func checkOnTheFixedFoldSplitGivesTheSameNumbersEveryTime() throws {
-    let (spec, training) = try committed(.B)
+    let (spec, training) = try committed(Fixtures.llama1B)
     // Without the per-fold refits (a debug build is too slow for them; `hpolab surrogate check` refits every fold).
     let first = try SurrogateValidation.check(spec: spec, training: training, sampleSize: 300, uniformDraws: 500, refit: false)
     let second = try SurrogateValidation.check(spec: spec, training: training, sampleSize: 300, uniformDraws: 500, refit: false)
@@ -72,7 +73,7 @@ private func standardDeviation(_ x: [Double]) -> Double {
     #expect(mmlu.tenFold.spearman >= 0.93)
   }
 
-  @Test(arguments: Campaign.allCases)
+  @Test(arguments: Fixtures.campaigns)
   func noMeanExceedsTheBestRecordedScoreByMoreThanThreeTenThousandths(campaign: Campaign) throws {
     // The issue's rule, for each modelled metric against its own best recorded value (read from the traces
     // here): a seeded random sample of 2 000 points, then pattern search from the best 8.
@@ -81,14 +82,14 @@ private func standardDeviation(_ x: [Double]) -> Double {
     for (m, metric) in SurrogateSpec.modelledMetrics.enumerated() {
       let best = try #require(training.trials.compactMap { $0.metrics[metric] }.max())
       let found = SurrogateValidation.maxMean(model, metricIndex: m, sampleSize: 2_000)
-      #expect(found.value <= best + 0.0003, "\(campaign.rawValue) \(metric): max mean \(found.value) vs best \(best)")
+      #expect(found.value <= best + 0.0003, "\(campaign.name) \(metric): max mean \(found.value) vs best \(best)")
     }
   }
 
   @Test func predictionsAtRecordedPointsAreCloseToTheRecordings() throws {
     // Tolerance: RMSE over all recorded trials ≤ 0.025 (acc) and ≤ 0.01 (MMLU); the GP's noise term
     // deliberately smooths the cliffs, the plateau is reproduced far closer (median error ≤ 0.005).
-    let (spec, training) = try committed(.B)
+    let (spec, training) = try committed(Fixtures.llama1B)
     let model = try SurrogateModel(spec: spec, training: training)
     var accErrors: [Double] = []
     var mmluErrors: [Double] = []
@@ -104,7 +105,7 @@ private func standardDeviation(_ x: [Double]) -> Double {
     #expect(sorted[sorted.count / 2] <= 0.005)
   }
 
-  @Test(arguments: Campaign.allCases)
+  @Test(arguments: Fixtures.campaigns)
   func collapseRegionsArePredictedAsCollapsed(campaign: Campaign) throws {
     let e = try evaluator(campaign, noise: .off)
     var rng = SeededGenerator(seed: 1)
@@ -121,18 +122,18 @@ private func standardDeviation(_ x: [Double]) -> Double {
   }
 
   @Test func noiseOffGivesIdenticalRepeats() throws {
-    let e = try evaluator(.B, noise: .off)
+    let e = try evaluator(Fixtures.llama1B, noise: .off)
     let c = configuration(53, 11, lr: pow(10, -2.5))
-    let point = Campaign.B.space.point(unit: [0.5, 0.5, 0.5, 0.5, 0.5])
+    let point = Fixtures.llama1B.space.point(unit: [0.5, 0.5, 0.5, 0.5, 0.5])
     var r1 = SeededGenerator.stream(1, 2, 3)
     var r2 = SeededGenerator.stream(9, 9, 9)
     #expect(try e.evaluate(c, at: point, trial: 0, using: &r1) == e.evaluate(c, at: point, trial: 1, using: &r2))
   }
 
   @Test func noiseOnIsAPureFunctionOfTheTrialStream() throws {
-    let e = try evaluator(.B, noise: .on)
+    let e = try evaluator(Fixtures.llama1B, noise: .on)
     let c = configuration(40, 5, lr: 1e-5)
-    let point = Campaign.B.space.point(unit: [0.5, 0.5, 0.5, 0.5, 0.5])
+    let point = Fixtures.llama1B.space.point(unit: [0.5, 0.5, 0.5, 0.5, 0.5])
     var r1 = SeededGenerator.stream(4, 5, 6)
     var r2 = SeededGenerator.stream(4, 5, 6)
     #expect(try e.evaluate(c, at: point, trial: 3, using: &r1) == e.evaluate(c, at: point, trial: 3, using: &r2))
@@ -141,7 +142,7 @@ private func standardDeviation(_ x: [Double]) -> Double {
   @Test func repeatedDrawsSpreadLikeTheRecordedRepeats() throws {
     // The 35 recorded repeated configurations of campaign B (SOO and BaMSOO): the 33 that did not
     // collapse-or-not have a pooled SD of 4.59e-5 (numpy, from the traces: sqrt(mean s²), s with n − 1).
-    let (spec, training) = try committed(.B)
+    let (spec, training) = try committed(Fixtures.llama1B)
     let model = try SurrogateModel(spec: spec, training: training)
     let spreads = try SurrogateFidelity.repeatSpreads(training.trials, draws: 200, seed: 0) { c, rng in
       try model.draw(c, using: &rng)[MetricName.hellaswagAcc] ?? .nan
@@ -165,11 +166,11 @@ private func standardDeviation(_ x: [Double]) -> Double {
   @Test func uniformDrawsHaveTheRecordedShapeAndNeverFallBelowChance() throws {
     // lhs_bis, the uniform recorded design of B: 18, 14 and 6 of 50 runs below 0.26, in [0.26, 0.40) and ≥ 0.47;
     // 95 % Wilson intervals from scipy.stats.binomtest(k, 50).proportion_ci(method='wilson').
-    let (spec, training) = try committed(.B)
+    let (spec, training) = try committed(Fixtures.llama1B)
     let model = try SurrogateModel(spec: spec, training: training)
     let design = SurrogateShares(training.trials.filter { $0.run == "lhs_bis" }.compactMap { $0.metrics[MetricName.hellaswagAcc] })
     #expect(design.count == 50 && abs(design.collapsed - 0.36) < 1e-12 && abs(design.intermediate - 0.28) < 1e-12 && abs(design.high - 0.12) < 1e-12)
-    let values = try SurrogateFidelity.uniformDraws(space: Campaign.B.space, count: 20_000, seed: 0) { c, rng in
+    let values = try SurrogateFidelity.uniformDraws(space: Fixtures.llama1B.space, count: 20_000, seed: 0) { c, rng in
       try model.draw(c, using: &rng)[MetricName.hellaswagAcc] ?? .nan
     }
     let shares = SurrogateShares(values)
@@ -185,7 +186,7 @@ private func standardDeviation(_ x: [Double]) -> Double {
   @Test func drawsAtTheLearningRateCliffAreBimodal() throws {
     // Recorded at lr = 10^-2.5 with alpha/rank < 0.4: 8 runs, 2 collapsed (≈ 0.26), 6 at ≥ 0.44, none between;
     // 2 of 8 has the 95 % Wilson interval [0.0715, 0.5907] (scipy).
-    let (spec, training) = try committed(.B)
+    let (spec, training) = try committed(Fixtures.llama1B)
     let model = try SurrogateModel(spec: spec, training: training)
     let cliff = SurrogateFidelity.learningRateCliff(training.trials)
     #expect(cliff.runs == 8 && cliff.collapsed == 2)
@@ -212,10 +213,10 @@ private func standardDeviation(_ x: [Double]) -> Double {
 
   @Test func aQueryAtARecordedConfigurationAgreesWithTheRecordings() throws {
     // Recorded twice (SOO, BaMSOO): rank 53, alpha 11, dropout 0.25, lr 10^-5.5, wd 1e-3 → acc 0.4722, 0.4722.
-    let (spec, training) = try committed(.B)
+    let (spec, training) = try committed(Fixtures.llama1B)
     let model = try SurrogateModel(spec: spec, training: training)
     let c = try SurrogateQuery.configuration(
-      ["lora_rank=53", "lora_alpha=11", "lora_dropout=0.25", "learning_rate=\(pow(10, -5.5))", "weight_decay=0.001"], space: Campaign.B.space)
+      ["lora_rank=53", "lora_alpha=11", "lora_dropout=0.25", "learning_rate=\(pow(10, -5.5))", "weight_decay=0.001"], space: Fixtures.llama1B.space)
     let r = try SurrogateQuery.run(model, configuration: c, samples: 200, seed: 3)
     let acc = try #require(r.metrics[MetricName.hellaswagAcc])
     #expect(abs(acc.mean - 0.4722) < 0.002)
@@ -227,7 +228,7 @@ private func standardDeviation(_ x: [Double]) -> Double {
   }
 
   @Test func aQueryOutsideTheSpaceNamesTheParameterAndItsBounds() throws {
-    let space = Campaign.B.space
+    let space = Fixtures.llama1B.space
     let base = ["lora_rank=16", "lora_alpha=8", "lora_dropout=0.1", "weight_decay=1e-3"]
     #expect(throws: LabError.self) { try SurrogateQuery.configuration(base + ["learning_rate=0.5"], space: space) }
     do {
@@ -242,7 +243,7 @@ private func standardDeviation(_ x: [Double]) -> Double {
   }
 
   @Test func aModelFileOfAnotherVersionIsRefusedAndLeftUntouched() throws {
-    let url = try SurrogateLocations.surrogates().appendingPathComponent(SurrogateLocations.modelFileName(.B))
+    let url = try SurrogateLocations.surrogates().appendingPathComponent(SurrogateLocations.modelFileName(Fixtures.llama1B))
     let bytes = try Data(contentsOf: url)
     var text = try #require(String(data: bytes, encoding: .utf8))
     text = text.replacingOccurrences(of: "\"format\" : \(SurrogateSpec.currentFormat)", with: "\"format\" : 1")
@@ -261,9 +262,9 @@ private func standardDeviation(_ x: [Double]) -> Double {
   }
 
   @Test func durationsFollowTheRankCostModel() throws {
-    let e = try evaluator(.B, noise: .off)
+    let e = try evaluator(Fixtures.llama1B, noise: .off)
     var rng = SeededGenerator(seed: 1)
-    let point = Campaign.B.space.point(unit: [0.5, 0.5, 0.5, 0.5, 0.5])
+    let point = Fixtures.llama1B.space.point(unit: [0.5, 0.5, 0.5, 0.5, 0.5])
     let small = try e.evaluate(configuration(2, 1, lr: 1e-5), at: point, trial: 0, using: &rng).durations
     let large = try e.evaluate(configuration(64, 1, lr: 1e-5), at: point, trial: 0, using: &rng).durations
     // ≈ 29.7 + 0.022·rank minutes of training, ≈ 12.7 minutes of evaluation.
@@ -276,13 +277,13 @@ private func standardDeviation(_ x: [Double]) -> Double {
     #expect(throws: LabError.self) { try SurrogateEvaluator.campaign(named: "surrogate:C") }
     let error = #expect(throws: LabError.self) { try SurrogateEvaluator.campaign(named: "C") }
     #expect(error?.code == .notFound)
-    #expect(error?.message.contains("valid: A, B") == true)
-    #expect((try? SurrogateEvaluator.campaign(named: "surrogate:b")) == .B)
+    #expect(error?.message.contains("valid: llama-3.2-1b (alias B), llama-3.2-3b (alias A)") == true)
+    #expect((try? SurrogateEvaluator.campaign(named: "surrogate:b")) == Fixtures.llama1B)
   }
 
   @Test func anEmptyTrainingSetIsAClearError() {
     do {
-      _ = try SurrogateTrainingSet(campaign: .B, trials: [])
+      _ = try SurrogateTrainingSet(campaign: Fixtures.llama1B, trials: [])
       Issue.record("an empty training set was accepted")
     } catch let error as LabError {
       #expect(error.code == .invalidInput)
@@ -355,7 +356,7 @@ private func standardDeviation(_ x: [Double]) -> Double {
   }
 
   @Test func tracesThatDifferFromTheFitAreRefused() throws {
-    var (spec, training) = try committed(.B)
+    var (spec, training) = try committed(Fixtures.llama1B)
     spec.fittedOn[0].sha256 = String(repeating: "0", count: 64)
     #expect(throws: LabError.self) { try SurrogateModel(spec: spec, training: training) }
   }

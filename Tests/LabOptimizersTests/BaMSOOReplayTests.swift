@@ -1,6 +1,7 @@
 import LabCore
 import LabData
 import LabOptimizers
+import LabTestSupport
 import Testing
 
 @Suite struct BaMSOOReplayTests {
@@ -9,7 +10,7 @@ import Testing
   /// bookkeeping) alone, not hpolab's GP. The GP is checked by the next test.
   @Test func circularRecordedDecisionsFedBackReproduceAll68LinesOfBamsooBis() throws {
     let trials = try recordedTrials("bamsoo_bis")
-    let space = Campaign.B.space
+    let space = Fixtures.llama1B.space
     var bamsoo = try BaMSOO(
       space: space, model: try RecordedConfidence(trials: trials), eta: 1, options: BaMSOO<RecordedConfidence>.recordedOptions(budget: 50))
     let report = try TreeReplay.run(&bamsoo, against: trials, space: space)

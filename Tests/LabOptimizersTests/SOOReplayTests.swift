@@ -6,7 +6,7 @@ import Testing
 /// Drives SOO with budget 50 against recorded run `name`, answering each proposal with the recorded trial of the same converted values.
 func replaySOO(_ name: String) throws -> (report: ReplayReport, trials: [RecordedTrial], soo: SOO) {
   let trials = try recordedTrials(name)
-  let space = Campaign.of(run: name).space
+  let space = try Campaign.recorded(run: name).space
   var soo = try SOO(space: space, options: TreeSearchOptions(budget: 50))
   let report = try TreeReplay.run(&soo, against: trials, space: space)
   return (report, trials, soo)

@@ -111,7 +111,7 @@ import LabTestSupport
     let function = try #require(throws: LabError.self) { try EvaluatorCatalogue.make("function:sphere", context: context) }
     #expect(function.message.contains("branin"))
     let campaign = try #require(throws: LabError.self) { try EvaluatorCatalogue.make("surrogate:C", context: context) }
-    #expect(campaign.message.contains("valid: A, B"))
+    #expect(campaign.message.contains("valid: llama-3.2-1b (alias B), llama-3.2-3b (alias A)"))
     var nearestLess = context
     nearestLess.absent = "closest"
     let policy = try #require(throws: LabError.self) { try EvaluatorCatalogue.make("replay:lhs", context: nearestLess) }

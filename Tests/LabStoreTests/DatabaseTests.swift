@@ -8,7 +8,8 @@ import Testing
     let db = try LabDatabase.inMemory()
     #expect(try db.appliedMigrations() == Migrations.all.map(\.name))
     #expect(Set(Migrations.all.map(\.name)).count == Migrations.all.count, "migration names must be unique")
-    #expect(try db.query("SELECT name FROM campaigns ORDER BY name").map { $0["name"] } == [.text("A"), .text("B")])
+    // The seed's campaigns under their names (4-campaign-definitions renamed A and B).
+    #expect(try db.query("SELECT name FROM campaigns ORDER BY name").map { $0["name"] } == [.text("llama-3.2-1b"), .text("llama-3.2-3b")])
   }
 
   @Test func shippedMigrationsAreNeverEdited() {

@@ -16,9 +16,10 @@ import Testing
     let counts = Dictionary(uniqueKeysWithValues: summaries.map { ($0.run, $0.trials) })
     #expect(counts == ["lhs": 50, "bo": 50, "soo": 50, "lhs_bis": 50, "bo_bis": 50, "soo_bis": 51, "bamsoo_bis": 68])
     #expect(summaries.first { $0.run == "bamsoo_bis" }.map { ($0.evaluated, $0.approximated) } ?? (0, 0) == (52, 16))
-    // Campaign A first, then B, each in import order; algorithms from the file names.
+    // Llama-3.2-3B first, then 1B (the campaigns' creation order), each in import order; algorithms from the
+    // campaign files' [[runs]] (as in the traces' README: lhs, bo, soo, then lhs_bis ... bamsoo_bis).
     #expect(summaries.map(\.run) == recordedRuns)
-    #expect(summaries.map(\.campaign) == ["A", "A", "A", "B", "B", "B", "B"])
+    #expect(summaries.map(\.campaign) == ["llama-3.2-3b", "llama-3.2-3b", "llama-3.2-3b", "llama-3.2-1b", "llama-3.2-1b", "llama-3.2-1b", "llama-3.2-1b"])
     #expect(summaries.map(\.algorithm) == ["lhs", "bo", "soo", "lhs", "bo", "soo", "bamsoo"])
   }
 

@@ -49,7 +49,7 @@ import Testing
     // Unknown names carried no file:line.
     ("name = \"lhs\"\n", "name = \"lhss\"\n", "studies/x.toml:12: unknown algorithm 'lhss'; valid: random, lhs, bo, soo, bamsoo, tpe, cmaes"),
     ("evaluators = [\"constant:60\"]", "evaluators = [\"constant:60\",\n  \"bogus:1\"]", "studies/x.toml:8: unknown evaluator 'bogus:1'; valid: replay:RUN, surrogate:CAMPAIGN, function:NAME, constant[:SECONDS]"),
-    ("evaluators = [\"constant:60\"]", "evaluators = [\"surrogate:C\"]", "studies/x.toml:7: unknown surrogate campaign 'surrogate:C'; valid: A, B (as surrogate:A, surrogate:B)"),
+    ("evaluators = [\"constant:60\"]", "evaluators = [\"surrogate:C\"]", "studies/x.toml:7: unknown surrogate campaign 'surrogate:C'; valid: llama-3.2-1b (alias B), llama-3.2-3b (alias A) (as surrogate:NAME)"),
     ("evaluators = [\"constant:60\"]", "evaluators = [\"constant:nan\"]", "studies/x.toml:7: constant:SECONDS needs a finite number of seconds in 0…1,000,000, got 'nan'"),
     ("evaluators = [\"constant:60\"]", "evaluators = [\"replay:../x\"]", "studies/x.toml:7: replay needs a recorded run name: replay:RUN, got 'replay:../x'"),
     // The grid itself: 3 × 4,096 × 2 × 100,000 runs would not fit in memory.

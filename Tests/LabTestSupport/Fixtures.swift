@@ -18,6 +18,22 @@ public enum Fixtures {
   /// The seven recorded runs, campaign A then B.
   public static let recordedRuns = ["lhs", "bo", "soo", "lhs_bis", "bo_bis", "soo_bis", "bamsoo_bis"]
 
+  /// The shipped campaigns (`campaigns/*.toml`), in file-name order: llama-3.2-1b, llama-3.2-3b.
+  public static var campaigns: [Campaign] { CampaignCatalogue.shipped.campaigns }
+
+  /// The shipped campaign called `name`; a missing campaign file stops the test run (a fixture, never skipped).
+  public static func campaign(_ name: String) -> Campaign {
+    guard let c = try? CampaignCatalogue.shipped.campaign(named: name) else {
+      fatalError("campaigns/\(name).toml not found or invalid: \(CampaignCatalogue.shippedProblem?.description ?? "unknown")")
+    }
+    return c
+  }
+
+  /// The seed's Llama-3.2-1B campaign (`campaigns/llama-3.2-1b.toml`, alias B).
+  public static var llama1B: Campaign { campaign("llama-3.2-1b") }
+  /// The seed's Llama-3.2-3B campaign (`campaigns/llama-3.2-3b.toml`, alias A).
+  public static var llama3B: Campaign { campaign("llama-3.2-3b") }
+
   /// The recorded trace folder, found by ``TraceFolder/locate(_:environment:)`` (honours `$HPOLAB_TRACES`).
   /// - Throws: `.notFound` when the traces are nowhere (run `make traces`).
   public static func traceFolder() throws -> URL {

@@ -33,9 +33,12 @@ public struct RecordedSequenceProposer: Proposer, Sendable {
   public var name: String { "playback:\(run)" }
 
   /// The evaluated trials of `trials` (one recorded run), in file order, grouped by `grouping`
-  /// (default: ``Playback/grouping(ofRun:)``).
-  public init(run: String, trials: [RecordedTrial], grouping: Grouping? = nil) {
-    let space = Campaign.of(run: run).space
+  /// (default: ``Playback/grouping(ofRun:)``), in `space` (default: the space of the campaign file that lists the
+  /// run; for a run none lists, the unit cube of the trials' dimension, base values taken as unit coordinates).
+  public init(run: String, trials: [RecordedTrial], space: SearchSpace? = nil, grouping: Grouping? = nil) {
+    let dimension = max(1, trials.first?.base.count ?? 1)
+    let unitCube = try? SearchSpace((0..<dimension).map { Parameter("x\($0 + 1)", .float, lower: 0, upper: 1) })
+    guard let space = space ?? Campaign.of(run: run)?.space ?? unitCube else { fatalError("the unit cube is a valid space") }
     let evaluated = trials.filter { $0.state == .evaluated }
     let grouping = grouping ?? Playback.grouping(ofRun: run)
     self.run = run
@@ -94,9 +97,10 @@ public struct RecordedSequenceProposer: Proposer, Sendable {
 /// - **BO** and **BaMSOO** (Wang et al. 2014): each proposal depends on every
 ///   result before it, so under W > 1 workers they would have proposed other points.
 public enum Playback {
-  /// The algorithm a recorded run used, from its name: `lhs_bis` → `lhs`.
+  /// The algorithm a recorded run used: the `algorithm` of its `[[runs]]` entry in the campaign files
+  /// (`lhs_bis` → `lhs`); the run's own name when no campaign file lists it.
   public static func algorithm(ofRun run: String) -> String {
-    run.hasSuffix("_bis") ? String(run.dropLast(4)) : run
+    Campaign.algorithm(ofRun: run) ?? run
   }
 
   /// How the points of run `run` may run together: the children of one expansion for SOO, all of them otherwise.

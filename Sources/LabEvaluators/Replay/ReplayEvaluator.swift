@@ -74,7 +74,8 @@ public struct ReplayEvaluator: Evaluator {
 
   /// An evaluator over the lines of run `run` (all of them, as parsed: approximated lines are ignored).
   /// - Throws: `.invalidInput` when no line was evaluated, or an evaluated line has no training or
-  ///   evaluation time (a campaign A run that was not sequential), naming the run and the line.
+  ///   evaluation time (a run that records no end of evaluation and was not sequential), naming the run and the line;
+  ///   `.notFound` when no campaign file lists the run.
   public init(run: String, trials: [RecordedTrial], absent: AbsentPolicy = .error) throws {
     let timings = RecordedTrial.timings(of: trials)
     var recorded: [RecordedTrial] = []
@@ -91,7 +92,7 @@ public struct ReplayEvaluator: Evaluator {
     guard !recorded.isEmpty else {
       throw LabError(.invalidInput, "replay:\(run): the recording has no evaluated trial")
     }
-    let campaign = Campaign.of(run: run)
+    let campaign = try Campaign.recorded(run: run)
     var index: [[Double]: Int] = [:]
     for (i, t) in recorded.enumerated() where index[t.converted] == nil { index[t.converted] = i }
     self.run = run

@@ -7,7 +7,7 @@ extension SurrogateCheckReport {
   /// The report as text: CV table, max means, time, noise, fidelity, then every target with met / NOT met.
   public var text: String {
     var lines: [String] = []
-    lines.append("surrogate \(campaign.rawValue): \(trials) evaluated trials; 10-fold split seed \(foldSeed) (every fold refits the surrogate); top end: acc ≥ \(topEndThreshold) (\(topEndTrials) trials)")
+    lines.append("surrogate \(campaign): \(trials) evaluated trials; 10-fold split seed \(foldSeed) (every fold refits the surrogate); top end: acc ≥ \(topEndThreshold) (\(topEndTrials) trials)")
     lines.append("metric               split   RMSE     R²      Spearman  top-end  cov50  cov90")
     for m in metrics {
       for (label, s) in [("10-fold", m.tenFold), ("LORO", m.leaveOneRunOut)] {
@@ -17,7 +17,7 @@ extension SurrogateCheckReport {
       }
       lines.append(
         String(format: "  training RMSE %.4f; best recorded %.4f; max mean %.4f (%+.4f) at ", m.trainingRMSE, m.bestObserved, m.maxPredictedMean, m.maxPredictedMean - m.bestObserved)
-          + Configuration(values: m.maxPredictedAt).describe(in: campaign.space))
+          + Configuration(values: m.maxPredictedAt).describe(in: space))
     }
     lines.append(String(format: "time: training RMSE %.3f min in sample, %.3f min 10-fold; evaluation robust SD %.3f min", time.trainingRMSEInSample, time.trainingRMSETenFold, time.evaluationRMSE))
     let sd = SurrogateSpec.modelledMetrics.map { String(format: "%@ %.2e", $0, noise.plateauSD[$0] ?? 0) }.joined(separator: ", ")
@@ -33,7 +33,8 @@ extension SurrogateCheckReport {
     for c in f.cliffs {
       lines.append(String(format: "cliff %@: %d draws: collapsed (< 0.30) %.3f, between %.3f, high (≥ 0.42) %.3f; collapse probability %@; %@", c.name, c.draws, c.collapsed, c.between, c.high, c.collapseProbability.map { String(format: "%.3f", $0) } ?? "n/a", c.recorded))
     }
-    lines.append("targets\(campaign == .B ? "" : " (campaign B's goals, applied as they are)"):")
+    let goals = SurrogateValidation.goalsCampaign
+    lines.append("targets\(campaign == goals ? "" : " (the goals set on \(goals), applied as they are)"):")
     for t in targets {
       lines.append("  [\(t.met ? "met" : "NOT met")] \(t.name): \(String(format: "%.4g", t.value)) (goal \(t.goal))")
     }

@@ -33,29 +33,34 @@ public struct SurrogateEvaluator: Evaluator {
   ///   - surrogates: the folder of fitted files (default: ``SurrogateLocations/surrogates(_:)``).
   /// - Throws: `.notFound` when files are missing; `.invalidInput` when the traces differ from those fitted on.
   public static func load(campaign: Campaign, noise: Noise = .on, traces: String? = nil, surrogates: String? = nil) throws -> SurrogateEvaluator {
-    let folder = try SurrogateLocations.surrogates(surrogates)
-    let spec = try SurrogateSpec.read(from: folder.appendingPathComponent(SurrogateLocations.modelFileName(campaign)))
     let training = try SurrogateTrainingSet.load(campaign: campaign, directory: try SurrogateLocations.traces(traces))
+    return try load(campaign: campaign, training: training, noise: noise, surrogates: surrogates)
+  }
+
+  /// The committed surrogate of `campaign` (`surrogates/NAME.json`), conditioned on `training`.
+  /// - Throws: `.notFound` when the model file is missing; `.invalidInput` when `training` differs from the trials fitted on.
+  public static func load(campaign: Campaign, training: SurrogateTrainingSet, noise: Noise = .on, surrogates: String? = nil) throws -> SurrogateEvaluator {
+    let folder = try SurrogateLocations.surrogates(surrogates, for: campaign)
+    let spec = try SurrogateSpec.read(from: folder.appendingPathComponent(SurrogateLocations.modelFileName(campaign)))
     return SurrogateEvaluator(model: try SurrogateModel(spec: spec, training: training), noise: noise)
   }
 
-  /// The evaluator called `surrogate:A` or `surrogate:B` (also accepts a bare `A`/`B`).
-  /// - Throws: `.notFound` for another name, listing `surrogate:A, surrogate:B`.
+  /// The evaluator called `surrogate:NAME` (also accepts a bare `NAME`; NAME may be an alias such as `B`).
+  /// - Throws: `.notFound` for an unknown campaign, listing the known ones.
   public static func named(_ name: String, noise: Noise = .on, traces: String? = nil, surrogates: String? = nil) throws -> SurrogateEvaluator {
     try load(campaign: try campaign(named: name), noise: noise, traces: traces, surrogates: surrogates)
   }
 
-  /// The campaign of `surrogate:X`, `X` or `x`.
-  /// - Throws: `.notFound` listing the campaigns.
-  public static func campaign(named name: String) throws -> Campaign {
+  /// The campaign of `surrogate:NAME` or `NAME` (a shipped campaign's name, or an alias in any case).
+  /// - Throws: `.notFound` listing the campaigns and their aliases.
+  public static func campaign(named name: String, in catalogue: CampaignCatalogue = .shipped) throws -> Campaign {
     let bare = name.hasPrefix("surrogate:") ? String(name.dropFirst("surrogate:".count)) : name
-    guard let campaign = Campaign(rawValue: bare.uppercased()), bare.count == 1 else {
-      throw LabError(.notFound, "unknown surrogate campaign '\(name)'; valid: \(Campaign.allCases.map(\.rawValue).joined(separator: ", ")) (as surrogate:A, surrogate:B)")
+    do { return try catalogue.campaign(named: bare) } catch {
+      throw LabError(.notFound, "unknown surrogate campaign '\(name)'; valid: \(catalogue.validNames) (as surrogate:NAME)")
     }
-    return campaign
   }
 
-  public var name: String { "surrogate:\(model.spec.campaign.rawValue)" }
+  public var name: String { "surrogate:\(model.campaign.name)" }
   public var metricNames: [String] { MetricName.fineTuning }
 
   /// The surrogate's metrics and durations for `configuration` (converted values: rank, alpha, dropout, lr, wd).
@@ -69,6 +74,6 @@ public struct SurrogateEvaluator: Evaluator {
       if let se = model.standardError(of: metric, at: value) { metrics[se.name] = se.value }
     }
     let durations = model.durations(rank: configuration.values[0], noise: noise == .on, using: &rng)
-    return Evaluation(outcome: .success(metrics), durations: durations, source: .surrogate(campaign: model.spec.campaign.rawValue))
+    return Evaluation(outcome: .success(metrics), durations: durations, source: .surrogate(campaign: model.campaign.name))
   }
 }

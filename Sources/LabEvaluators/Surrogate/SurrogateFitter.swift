@@ -25,19 +25,21 @@ public enum SurrogateFitter {
   /// How far below the lowest trained-regime value the warp's lower bound L sits.
   public static let lowerMargin = 0.01
 
-  /// Campaign B's measured noise (35 repeated configurations), for a campaign without repeats.
-  public static let campaignBNoise = SurrogateNoiseModel(
+  /// The llama-3.2-1b campaign's measured noise (35 repeated configurations), for a campaign without repeats.
+  public static let referenceNoise = SurrogateNoiseModel(
     plateauSD: [MetricName.hellaswagAcc: 5.27e-5, MetricName.hellaswagAccNorm: 8.45e-5, MetricName.mmluAcc: 2.09e-4],
     quietUpTo: -8.5, fullFrom: -5.5, resolution: [:],
-    calibration: "campaign B's 35 repeated configurations")
+    calibration: "llama-3.2-1b's 35 repeated configurations")
 
   /// The fitted surrogate of `training`.
   /// - Throws: `.invalidInput` for fewer than 3 trials or a trial without a metric; `.numerical` from the GP.
   public static func fit(_ training: SurrogateTrainingSet) throws -> SurrogateSpec {
     let features = try SurrogateFeatures(space: training.campaign.space)
     let trials = training.trials
-    guard trials.count >= 3 else {
-      throw LabError(.invalidInput, "fitting surrogate \(training.campaign.rawValue) needs at least 3 evaluated trials, got \(trials.count)")
+    guard trials.count >= SurrogateTrainingSet.minimumTrials else {
+      throw LabError(
+        .invalidInput,
+        "fitting the surrogate of campaign \(training.campaign.name) needs at least \(SurrogateTrainingSet.minimumTrials) evaluated trials, got \(trials.count)")
     }
     let acc = try values(MetricName.hellaswagAcc, of: trials)
     let chance = acc.min() ?? 0.25
@@ -45,7 +47,7 @@ public enum SurrogateFitter {
     let trained = try SurrogateModel.trainedRegime(trials, gate: gate)
     let collapses = trials.filter { t in !trained.contains { $0.run == t.run && $0.line == t.line } }
     guard trained.count >= 3 else {
-      throw LabError(.invalidInput, "fitting surrogate \(training.campaign.rawValue) needs at least 3 trials that did not collapse, got \(trained.count)")
+      throw LabError(.invalidInput, "fitting the surrogate of campaign \(training.campaign.name) needs at least 3 trials that did not collapse, got \(trained.count)")
     }
     let standardErrors = try [
       (MetricName.hellaswagAcc, MetricName.hellaswagAccStderr),
@@ -57,7 +59,7 @@ public enum SurrogateFitter {
       let sizes = zip(p, s).compactMap { p, s in s > 0 ? p * (1 - p) / (s * s) + 1 : nil }
       return SurrogateStandardError(metric: metric, stderrMetric: stderr, benchmarkSize: (median(sizes) ?? 10_042).rounded())
     }
-    var noise = try noiseModel(trials, campaign: training.campaign)
+    var noise = try noiseModel(trials, campaign: training.campaign.name)
     // HellaSwag scores are item counts over 10 042 items (the stderr formula is exact there); MMLU is a pooled group.
     for se in standardErrors where se.metric.hasPrefix("hellaswag.") { noise.resolution[se.metric] = se.benchmarkSize }
     let inputs = try trained.map { try features.features(Configuration(values: $0.converted)) }
@@ -74,7 +76,7 @@ public enum SurrogateFitter {
       models.append(SurrogateMetricModel(metric: metric, warp: warp, kernel: kernel, collapsed: collapsed, floor: floor))
     }
     return SurrogateSpec(
-      campaign: training.campaign, fittedOn: training.digests, metrics: models, standardErrors: standardErrors,
+      campaign: training.campaign.name, fittedOn: training.digests, metrics: models, standardErrors: standardErrors,
       cost: try costModel(trials), noise: noise, gate: gate)
   }
 
@@ -134,8 +136,8 @@ public enum SurrogateFitter {
     return (my - slope * mx, slope)
   }
 
-  /// The trained-regime noise of `trials` from their repeat groups; campaign B's values, scaled, when there are none.
-  static func noiseModel(_ trials: [RecordedTrial], campaign: Campaign) throws -> SurrogateNoiseModel {
+  /// The trained-regime noise of `trials` from their repeat groups; llama-3.2-1b's values, scaled, when there are none.
+  static func noiseModel(_ trials: [RecordedTrial], campaign: String) throws -> SurrogateNoiseModel {
     let groups = SurrogateFidelity.repeatGroups(trials)
     func spread(_ g: [RecordedTrial], _ metric: String) -> Double {
       let y = g.compactMap { $0.metrics[metric] }
@@ -146,15 +148,15 @@ public enum SurrogateFitter {
     let identical = agreeing.filter { g in SurrogateSpec.modelledMetrics.allSatisfy { spread(g, $0) == 0 } }
     let differing = agreeing.filter { g in SurrogateSpec.modelledMetrics.contains { spread(g, $0) > 0 } }
     guard let fullFrom = differing.map(logLR).min() else {
-      // No repeats: campaign B's SDs scaled by the binomial ratio sqrt(p(1 − p)) at the two plateaus.
-      var noise = campaignBNoise
+      // No repeats: llama-3.2-1b's SDs scaled by the binomial ratio sqrt(p(1 − p)) at the two plateaus.
+      var noise = referenceNoise
       let plateauB = [MetricName.hellaswagAcc: 0.478, MetricName.hellaswagAccNorm: 0.638, MetricName.mmluAcc: 0.375]
       for metric in SurrogateSpec.modelledMetrics {
         let best = try values(metric, of: trials).max() ?? 0.5
         let pB = plateauB[metric] ?? 0.5
         noise.plateauSD[metric] = (noise.plateauSD[metric] ?? 0) * (best * (1 - best) / (pB * (1 - pB))).squareRoot()
       }
-      noise.calibration = "no repeated configuration in campaign \(campaign.rawValue): campaign B's plateau SDs scaled by sqrt(p(1 − p)) at this campaign's best"
+      noise.calibration = "no repeated configuration in campaign \(campaign): llama-3.2-1b's plateau SDs scaled by sqrt(p(1 − p)) at this campaign's best"
       return noise
     }
     let quietUpTo = identical.map(logLR).filter { $0 < fullFrom }.max() ?? fullFrom

@@ -23,6 +23,8 @@ import LabData
 /// - Complexity: O(n³) to build (n ≈ 150–200 trials, a few milliseconds in release), O(n) per mean.
 public struct SurrogateModel: Sendable {
   public let spec: SurrogateSpec
+  /// The campaign the model answers for (its space, metrics and runs).
+  public let campaign: Campaign
   public let features: SurrogateFeatures
   let processes: [SurrogateGP]
   let standardErrorByMetric: [String: SurrogateStandardError]
@@ -31,19 +33,19 @@ public struct SurrogateModel: Sendable {
   /// - Throws: `.invalidInput` when the training set is not the one the spec was fitted on (digests
   ///   differ: refit with `hpolab surrogate fit`) or of another campaign; `.numerical` from the Cholesky.
   public init(spec: SurrogateSpec, training: SurrogateTrainingSet) throws {
-    guard spec.campaign == training.campaign else {
-      throw LabError(.invalidInput, "surrogate of campaign \(spec.campaign.rawValue) cannot be conditioned on campaign \(training.campaign.rawValue)'s trials")
+    guard training.campaign.isNamed(spec.campaign) else {
+      throw LabError(.invalidInput, "surrogate of campaign \(spec.campaign) cannot be conditioned on campaign \(training.campaign.name)'s trials")
     }
     if !spec.fittedOn.isEmpty && !training.digests.isEmpty {
       let fitted = Dictionary(spec.fittedOn.map { ($0.file, $0.sha256) }, uniquingKeysWith: { a, _ in a })
       for digest in training.digests where fitted[digest.file] != digest.sha256 {
         throw LabError(
           .invalidInput,
-          "trace file \(digest.file) differs from the one surrogate \(spec.campaign.rawValue) was fitted on (sha256 \(digest.sha256.prefix(12))… vs \(fitted[digest.file].map { String($0.prefix(12)) } ?? "absent")…); run 'hpolab surrogate fit --campaign \(spec.campaign.rawValue)'",
+          "trace file \(digest.file) differs from the one surrogate \(training.campaign.name) was fitted on (sha256 \(digest.sha256.prefix(12))… vs \(fitted[digest.file].map { String($0.prefix(12)) } ?? "absent")…); run 'hpolab surrogate fit --campaign \(training.campaign.name)'",
           location: .init(file: digest.file))
       }
     }
-    let features = try SurrogateFeatures(space: spec.campaign.space)
+    let features = try SurrogateFeatures(space: training.campaign.space)
     let trained = try SurrogateModel.trainedRegime(training.trials, gate: spec.gate)
     let inputs = try trained.map { try features.features(Configuration(values: $0.converted)) }
     let targets = try spec.metrics.map { model in
@@ -54,7 +56,7 @@ public struct SurrogateModel: Sendable {
         return model.warp.latent(y)
       }
     }
-    try self.init(spec: spec, features: features, inputs: inputs, latentTargets: targets)
+    try self.init(spec: spec, campaign: training.campaign, features: features, inputs: inputs, latentTargets: targets)
   }
 
   /// The trials of the trained regime: every evaluated trial except the learning-rate collapses.
@@ -69,8 +71,9 @@ public struct SurrogateModel: Sendable {
   }
 
   /// A model conditioned on explicit trained-regime inputs and latent targets.
-  init(spec: SurrogateSpec, features: SurrogateFeatures, inputs: [[Double]], latentTargets: [[Double]]) throws {
+  init(spec: SurrogateSpec, campaign: Campaign, features: SurrogateFeatures, inputs: [[Double]], latentTargets: [[Double]]) throws {
     self.spec = spec
+    self.campaign = campaign
     self.features = features
     self.processes = try zip(spec.metrics, latentTargets).map { model, z in
       try SurrogateGP(parameters: model.kernel, inputs: inputs, targets: z)

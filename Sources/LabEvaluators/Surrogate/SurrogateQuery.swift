@@ -35,7 +35,10 @@ public struct SurrogateQuantiles: Sendable, Hashable, Codable {
 
 /// The answer of `hpolab surrogate query`.
 public struct SurrogateQueryResult: Sendable, Hashable, Codable {
-  public var campaign: Campaign
+  /// The campaign's name.
+  public var campaign: String
+  /// The parameter names, in the space's order.
+  public var parameters: [String]
   public var configuration: [String: Double]
   public var samples: Int
   public var seed: UInt64
@@ -102,9 +105,9 @@ public enum SurrogateQuery {
     }
     var metrics: [String: SurrogateQuantiles] = [:]
     for (metric, values) in draws { metrics[metric] = SurrogateQuantiles(values, mean: mean[metric]) }
-    let space = model.spec.campaign.space
+    let space = model.campaign.space
     return SurrogateQueryResult(
-      campaign: model.spec.campaign,
+      campaign: model.campaign.name, parameters: space.names,
       configuration: Dictionary(uniqueKeysWithValues: zip(space.names, configuration.values)),
       samples: samples, seed: seed, collapseProbability: try model.collapseProbability(configuration), metrics: metrics,
       trainingMinutes: SurrogateQuantiles(training), evaluationMinutes: SurrogateQuantiles(evaluation))
@@ -112,8 +115,7 @@ public enum SurrogateQuery {
 
   /// The result as text, one line per quantity.
   public static func text(_ r: SurrogateQueryResult) -> String {
-    let space = r.campaign.space
-    var lines = ["surrogate \(r.campaign.rawValue) at " + space.names.map { "\($0)=\(format(r.configuration[$0] ?? .nan))" }.joined(separator: " ")]
+    var lines = ["surrogate \(r.campaign) at " + r.parameters.map { "\($0)=\(format(r.configuration[$0] ?? .nan))" }.joined(separator: " ")]
     lines.append(String(format: "collapse probability %.4f; %d draws, seed %llu", r.collapseProbability, r.samples, r.seed))
     lines.append("quantity               mean      5%        50%       95%")
     func row(_ name: String, _ q: SurrogateQuantiles, _ f: String) -> String {

@@ -1,4 +1,4 @@
-// The fitted surrogate of one campaign, as stored in surrogates/campaign-<A|B>.json.
+// The fitted surrogate of one campaign, as stored in surrogates/NAME.json.
 //
 // Units: durations in minutes; accuracies in [0, 1]; jitter in decades (log10 units).
 
@@ -16,7 +16,8 @@ public struct SurrogateSpec: Sendable, Hashable, Codable {
   public static let currentFormat = 2
 
   public var format: Int
-  public var campaign: Campaign
+  /// The name (or an alias) of the campaign it was fitted on.
+  public var campaign: String
   /// The trace files and how many evaluated trials each contributed.
   public var fittedOn: [SurrogateTraceDigest]
   /// One model per accuracy metric, in ``SurrogateSpec/modelledMetrics`` order.
@@ -32,7 +33,7 @@ public struct SurrogateSpec: Sendable, Hashable, Codable {
   public static let modelledMetrics = [MetricName.hellaswagAcc, MetricName.hellaswagAccNorm, MetricName.mmluAcc]
 
   public init(
-    campaign: Campaign, fittedOn: [SurrogateTraceDigest], metrics: [SurrogateMetricModel],
+    campaign: String, fittedOn: [SurrogateTraceDigest], metrics: [SurrogateMetricModel],
     standardErrors: [SurrogateStandardError], cost: SurrogateCostModel, noise: SurrogateNoiseModel,
     gate: SurrogateCollapseGate
   ) {

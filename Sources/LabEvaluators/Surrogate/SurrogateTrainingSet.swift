@@ -14,39 +14,64 @@ public struct SurrogateTrainingSet: Sendable, Hashable {
   public var digests: [SurrogateTraceDigest]
 
   /// A training set from trials already in memory (digests may be empty: then nothing is checked).
+  ///
+  /// Trials of runs that a shipped campaign file lists under another campaign are left out.
   /// - Throws: `.invalidInput` when no trial is evaluated: "empty training set".
   public init(campaign: Campaign, trials: [RecordedTrial], digests: [SurrogateTraceDigest] = []) throws {
-    let evaluated = trials.filter { $0.state == .evaluated && $0.campaign == campaign }
+    let evaluated = trials.filter { $0.state == .evaluated && ($0.campaign?.name ?? campaign.name) == campaign.name }
     guard !evaluated.isEmpty else {
       throw LabError(
         .invalidInput,
-        "empty training set: no evaluated trial of campaign \(campaign.rawValue) among \(trials.count) recorded lines")
+        "empty training set: no evaluated trial of campaign \(campaign.name) among \(trials.count) recorded lines")
     }
     self.campaign = campaign
     self.trials = evaluated
     self.digests = digests
   }
 
-  /// The recorded runs of a campaign: A = lhs, bo, soo; B = lhs_bis, bo_bis, soo_bis, bamsoo_bis.
-  public static func runs(of campaign: Campaign) -> [String] {
-    campaign == .A ? ["lhs", "bo", "soo"] : ["lhs_bis", "bo_bis", "soo_bis", "bamsoo_bis"]
-  }
+  /// The recorded runs of a campaign: the `[[runs]]` of its campaign file, in order.
+  public static func runs(of campaign: Campaign) -> [String] { campaign.runs.map(\.run) }
 
-  /// Reads the campaign's trace files from `directory`.
-  /// - Throws: `.notFound` naming a missing file; `.parse` for a bad line; `.invalidInput` for an empty set.
-  public static func load(campaign: Campaign, directory: URL) throws -> SurrogateTrainingSet {
+  /// The fewest evaluated trials a surrogate is fitted or checked on: 10-fold cross-validation needs 10,
+  /// and each metric's GP fits 5 length-scales, a signal and a noise variance.
+  public static let minimumTrials = 10
+
+  /// The training set of `campaign` from recorded runs already read: `runs` pairs each run's name and file name
+  /// with the file's bytes (whose SHA-256 the surrogate records) and its trials.
+  /// - Throws: `.invalidInput` naming the campaign and how many trials it has when there are fewer than ``minimumTrials``.
+  public init(campaign: Campaign, runs: [(run: String, file: String, bytes: Data, trials: [RecordedTrial])]) throws {
     var trials: [RecordedTrial] = []
     var digests: [SurrogateTraceDigest] = []
-    for run in runs(of: campaign) {
-      let url = directory.appendingPathComponent("\(run).json")
-      guard let data = FileManager.default.contents(atPath: url.path) else {
-        throw LabError(.notFound, "trace file of run '\(run)' (campaign \(campaign.rawValue)) not found", location: .init(file: url.path))
-      }
-      let parsed = try TraceParser.parse(data: data, run: run, file: url.path).trials.filter { $0.state == .evaluated }
-      trials += parsed
-      digests.append(SurrogateTraceDigest(file: "\(run).json", sha256: surrogateSHA256Hex(data), evaluatedTrials: parsed.count))
+    for r in runs {
+      let evaluated = r.trials.filter { $0.state == .evaluated }
+      trials += evaluated
+      digests.append(SurrogateTraceDigest(file: r.file, sha256: surrogateSHA256Hex(r.bytes), evaluatedTrials: evaluated.count))
     }
-    return try SurrogateTrainingSet(campaign: campaign, trials: trials, digests: digests)
+    guard trials.count >= Self.minimumTrials else {
+      throw LabError(
+        .invalidInput,
+        "campaign \(campaign.name) has \(trials.count) evaluated trial\(trials.count == 1 ? "" : "s") in \(runs.count) run\(runs.count == 1 ? "" : "s"); a surrogate needs at least \(Self.minimumTrials)")
+    }
+    try self.init(campaign: campaign, trials: trials, digests: digests)
+  }
+
+  /// Reads the campaign's trace files (its `[[runs]]`) from `directory`.
+  /// - Throws: `.notFound` naming a missing file; `.parse` for a bad line; `.invalidInput` for fewer than ``minimumTrials``.
+  public static func load(campaign: Campaign, directory: URL) throws -> SurrogateTrainingSet {
+    guard !campaign.runs.isEmpty else {
+      throw LabError(
+        .invalidInput,
+        "campaign \(campaign.name) lists no trace file ([[runs]]); import its runs and use the database (--db), or list them in its campaign file")
+    }
+    var runs: [(run: String, file: String, bytes: Data, trials: [RecordedTrial])] = []
+    for r in campaign.runs {
+      let url = directory.appendingPathComponent(r.file)
+      guard let data = FileManager.default.contents(atPath: url.path) else {
+        throw LabError(.notFound, "trace file of run '\(r.run)' (campaign \(campaign.name)) not found", location: .init(file: url.path))
+      }
+      runs.append((r.run, r.file, data, try TraceParser.parse(data: data, run: r.run, file: url.path).trials))
+    }
+    return try SurrogateTrainingSet(campaign: campaign, runs: runs)
   }
 }
 
@@ -62,12 +87,15 @@ public enum SurrogateLocations {
   /// The folder of fitted surrogate files: `explicit`, else `$HPOLAB_SURROGATES`, else `surrogates`
   /// under the current directory or any parent, else in this source tree.
   /// - Throws: `.notFound` listing the places tried.
-  public static func surrogates(_ explicit: String? = nil) throws -> URL {
-    try locate(explicit, environment: "HPOLAB_SURROGATES", relative: ["surrogates"], probe: "campaign-B.json", what: "fitted surrogate files")
+  /// With `campaign`, the folder must hold that campaign's model file (`NAME.json`); without, the shipped `llama-3.2-1b.json`.
+  public static func surrogates(_ explicit: String? = nil, for campaign: Campaign? = nil) throws -> URL {
+    try locate(
+      explicit, environment: "HPOLAB_SURROGATES", relative: ["surrogates"], probe: campaign.map(modelFileName) ?? "llama-3.2-1b.json",
+      what: "fitted surrogate files")
   }
 
-  /// The model file name of `campaign` inside the surrogates folder.
-  public static func modelFileName(_ campaign: Campaign) -> String { "campaign-\(campaign.rawValue).json" }
+  /// The model file name of `campaign` inside the surrogates folder: `NAME.json`.
+  public static func modelFileName(_ campaign: Campaign) -> String { "\(campaign.name).json" }
 
   private static func locate(_ explicit: String?, environment: String, relative: [String], probe: String, what: String) throws -> URL {
     if let explicit {

@@ -56,7 +56,10 @@ public struct SurrogateTarget: Sendable, Hashable, Codable {
 
 /// The report of `hpolab surrogate check`.
 public struct SurrogateCheckReport: Sendable, Hashable, Codable {
-  public var campaign: Campaign
+  /// The campaign's name.
+  public var campaign: String
+  /// The campaign's search space.
+  public var space: SearchSpace
   public var trials: Int
   public var foldSeed: UInt64
   public var topEndThreshold: Double
@@ -96,8 +99,23 @@ public enum SurrogateValidation {
   /// The fixed seed of the 10-fold split.
   public static let foldSeed: UInt64 = 20_250_117
 
-  /// The top-end threshold of HellaSwag acc: 0.46 for B (as the issue states), 0.54 for A.
-  public static func topEndThreshold(_ campaign: Campaign) -> Double { campaign == .B ? 0.46 : 0.54 }
+  /// The campaign whose recordings the targets' goals were set on; for any other campaign they are applied as they are.
+  public static let goalsCampaign = "llama-3.2-1b"
+
+  /// The top-end threshold of HellaSwag acc: the campaign file's `[surrogate] top_end` (0.46 for llama-3.2-1b,
+  /// 0.54 for llama-3.2-3b), else the 90th percentile of the recorded values (nearest rank).
+  public static func topEndThreshold(_ campaign: Campaign, recorded acc: [Double]) -> Double {
+    if let t = campaign.surrogate.topEnd { return t }
+    let sorted = acc.sorted()
+    guard !sorted.isEmpty else { return 1 }
+    return sorted[min(sorted.count - 1, max(0, Int((0.9 * Double(sorted.count)).rounded(.up)) - 1))]
+  }
+
+  /// The run whose score shares the uniform draws are compared with: `[surrogate] design_run`, else the first run
+  /// of algorithm `lhs`, else the first run.
+  public static func designRun(_ campaign: Campaign) -> String? {
+    campaign.surrogate.designRun ?? campaign.runs.first { $0.algorithm == "lhs" }?.run ?? campaign.runs.first?.run
+  }
 
   /// The 10 folds: indices 0..<n shuffled by the fixed seed, fold k holding positions ≡ k (mod 10).
   public static func tenFolds(count n: Int, seed: UInt64 = foldSeed) -> [[Int]] {
@@ -123,13 +141,15 @@ public enum SurrogateValidation {
     let inputs = try trials.map { try features.features(Configuration(values: $0.converted)) }
     let observed = try spec.metrics.map { try SurrogateFitter.values($0.metric, of: trials) }
     let acc = try SurrogateFitter.values(MetricName.hellaswagAcc, of: trials)
-    let threshold = topEndThreshold(spec.campaign)
+    let campaign = training.campaign
+    let threshold = topEndThreshold(campaign, recorded: acc)
     let top = acc.indices.filter { acc[$0] >= threshold }
 
-    let runs = SurrogateTrainingSet.runs(of: spec.campaign)
+    var runs = SurrogateTrainingSet.runs(of: campaign)
+    for t in trials where !runs.contains(t.run) { runs.append(t.run) }
     let loro = runs.map { run in trials.indices.filter { trials[$0].run == run } }.filter { !$0.isEmpty }
-    let tenFold = try crossValidate(spec: spec, trials: trials, folds: tenFolds(count: trials.count), refit: refit)
-    let leaveRun = try crossValidate(spec: spec, trials: trials, folds: loro, refit: refit)
+    let tenFold = try crossValidate(spec: spec, campaign: campaign, trials: trials, folds: tenFolds(count: trials.count), refit: refit)
+    let leaveRun = try crossValidate(spec: spec, campaign: campaign, trials: trials, folds: loro, refit: refit)
 
     var metricChecks: [SurrogateMetricCheck] = []
     for (m, model) in spec.metrics.enumerated() {
@@ -179,13 +199,15 @@ public enum SurrogateValidation {
     }
     targets.append(.init(name: "training-time RMSE (10-fold, minutes)", value: time.trainingRMSETenFold, goal: "≤ 1", met: time.trainingRMSETenFold <= 1))
     return SurrogateCheckReport(
-      campaign: spec.campaign, trials: trials.count, foldSeed: foldSeed, topEndThreshold: threshold, topEndTrials: top.count,
+      campaign: campaign.name, space: campaign.space, trials: trials.count, foldSeed: foldSeed, topEndThreshold: threshold, topEndTrials: top.count,
       metrics: metricChecks, time: time, noise: spec.noise, fidelity: fidelity, targets: targets)
   }
 
   /// Held-out predictive distributions per metric (index-aligned with the trials). With `refit`, every fold
   /// refits the whole surrogate (gate, warps, hyperparameters, noise) on its training trials: no leakage.
-  static func crossValidate(spec: SurrogateSpec, trials: [RecordedTrial], folds: [[Int]], refit: Bool) throws -> [[SurrogatePredictive]] {
+  static func crossValidate(
+    spec: SurrogateSpec, campaign: Campaign, trials: [RecordedTrial], folds: [[Int]], refit: Bool
+  ) throws -> [[SurrogatePredictive]] {
     let n = trials.count
     let placeholder = SurrogatePredictive(
       metric: "", warp: SurrogateWarp(lower: 0, upper: 1), latentMean: 0, latentSD: 0, collapseProbability: 0,
@@ -195,7 +217,7 @@ public enum SurrogateValidation {
       let held = Set(fold)
       let train = (0..<n).filter { !held.contains($0) }
       guard !train.isEmpty else { continue }
-      let subset = try SurrogateTrainingSet(campaign: spec.campaign, trials: train.map { trials[$0] })
+      let subset = try SurrogateTrainingSet(campaign: campaign, trials: train.map { trials[$0] })
       let foldSpec = refit ? try SurrogateFitter.fit(subset) : spec
       let model = try SurrogateModel(spec: foldSpec, training: subset)
       for i in fold {
@@ -258,7 +280,7 @@ public enum SurrogateValidation {
 
   /// The highest mean of metric `m` over the space: random sample, then pattern search from the best 8.
   static func maxMean(_ model: SurrogateModel, metricIndex m: Int, sampleSize: Int) -> (value: Double, at: [Double]) {
-    let space = model.spec.campaign.space
+    let space = model.campaign.space
     var rng = SeededGenerator.stream(foldSeed, UInt64(m), stableHash("surrogate-max-search"))
     func value(_ unit: [Double]) -> (Double, [Double]) {
       let configuration = space.configuration(for: space.point(unit: unit))
@@ -305,9 +327,9 @@ public enum SurrogateValidation {
       try model.draw(c, using: &rng)[MetricName.hellaswagAcc] ?? .nan
     }
     let repeats = try SurrogateFidelity.repeatSpreads(trials, draw: draw)
-    let space = model.spec.campaign.space
+    let space = model.campaign.space
     let uniform = SurrogateShares(try SurrogateFidelity.uniformDraws(space: space, count: uniformDraws, draw: draw))
-    let designRun = model.spec.campaign == .B ? "lhs_bis" : "lhs"
+    let designRun = designRun(model.campaign) ?? ""
     let design = trials.filter { $0.run == designRun }.compactMap { $0.metrics[MetricName.hellaswagAcc] }
     let recorded = SurrogateShares(design)
     let n = design.count

@@ -34,7 +34,7 @@ public struct ReplayCheck: Sendable {
   ///   what the proposer throws.
   public init(run: String, trials: [RecordedTrial], decisions: Decisions = .gp, budget: Int = 50, seed: UInt64 = 0) throws {
     self.run = run
-    let space = Campaign.of(run: run).space
+    let space = try Campaign.recorded(run: run).space
     algorithm = try Self.algorithm(ofRun: run)
     if algorithm == "soo" {
       mode = "recorded tree rules"
@@ -57,8 +57,8 @@ public struct ReplayCheck: Sendable {
   /// The algorithm a recorded run can be checked with: `soo` or `bamsoo`.
   /// - Throws: `.unsupported` for any other run, saying why.
   public static func algorithm(ofRun run: String) throws -> String {
-    if run.hasPrefix("bamsoo") { return "bamsoo" }
-    if run.hasPrefix("soo") { return "soo" }
+    let algorithm = Campaign.algorithm(ofRun: run)
+    if algorithm == "bamsoo" || algorithm == "soo" { return algorithm ?? "" }
     throw LabError(
       .unsupported,
       "a point-by-point check is not meaningful for '\(run)': only SOO and BaMSOO are deterministic given the results; "

@@ -14,17 +14,16 @@ extension FigurePlotter {
   /// Leave-one-run-out predictions of the campaign's surrogate (its fitted hyperparameters, conditioned on the other runs).
   func parityData() throws -> ParityData {
     let campaign: Campaign
-    if let c = command.campaign.flatMap({ Campaign(rawValue: $0.uppercased()) }) {
-      campaign = c
+    if let name = command.campaign {
+      campaign = try SurrogateEvaluator.campaign(named: name)
     } else if case .study(let spec, _, _) = source,
-      let e = spec.evaluators.first(where: { $0.name.hasPrefix("surrogate:") }),
-      let c = Campaign(rawValue: String(e.name.dropFirst("surrogate:".count)).uppercased())
+      let e = spec.evaluators.first(where: { $0.name.hasPrefix("surrogate:") })
     {
-      campaign = c
+      campaign = try SurrogateEvaluator.campaign(named: e.name)
     } else if case .study(let spec, _, _) = source {
-      throw LabError(.invalidInput, "study '\(spec.name)' uses no surrogate evaluator (pass --campaign A|B to draw one anyway)")
+      throw LabError(.invalidInput, "study '\(spec.name)' uses no surrogate evaluator (pass --campaign NAME to draw one anyway)")
     } else {
-      campaign = .B
+      campaign = try SurrogateEvaluator.campaign(named: SurrogateValidation.goalsCampaign)
     }
     let modelFile = try SurrogateLocations.surrogates(command.surrogates).appendingPathComponent(SurrogateLocations.modelFileName(campaign))
     let spec = try SurrogateSpec.read(from: modelFile)
@@ -46,6 +45,6 @@ extension FigurePlotter {
     }
     return ParityData(
       metric: metric, points: points,
-      subtitle: "campaign \(campaign.rawValue) (\(campaign.model)), each run predicted from the others; 90 % predictive intervals")
+      subtitle: "campaign \(campaign.name)\(campaign.model.isEmpty ? "" : " (\(campaign.model))"), each run predicted from the others; 90 % predictive intervals")
   }
 }

@@ -27,13 +27,13 @@ extension FigureEntry {
     case .recorded:
       let folder = try SurrogateLocations.traces(plotter.command.traces)
       var trials: [RecordedTrial] = []
-      let campaigns = plotter.command.campaign.flatMap { Campaign(rawValue: $0.uppercased()) }.map { [$0] } ?? Campaign.allCases
+      let campaigns = try plotter.command.campaign.map { [try SurrogateEvaluator.campaign(named: $0)] } ?? CampaignCatalogue.shipped.campaigns
       for c in campaigns {
-        for run in SurrogateTrainingSet.runs(of: c) {
-          trials += try TraceParser.parse(contentsOf: folder.appendingPathComponent("\(run).json")).trials
+        for r in c.runs {
+          trials += try TraceParser.parse(data: try TraceParser.readFile(folder.appendingPathComponent(r.file)), run: r.run, file: folder.appendingPathComponent(r.file).path).trials
         }
       }
-      let what = campaigns.map { "campaign \($0.rawValue) (\($0.model))" }.joined(separator: " and ")
+      let what = campaigns.map { "campaign \($0.name)\($0.model.isEmpty ? "" : " (\($0.model))")" }.joined(separator: " and ")
       return [try Figures.scores(ScoresData(recorded: trials, subtitle: "recorded A100 runs, \(what)"), style: style)]
     }
   }

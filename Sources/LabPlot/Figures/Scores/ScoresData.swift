@@ -14,7 +14,7 @@ public struct ScoresData: Sendable, Hashable {
   /// One run's trials: evaluation index, HellaSwag and MMLU accuracy.
   public struct Run: Sendable, Hashable {
     public var label: String
-    /// The row of panels it is drawn in (e.g. `campaign B (Llama-3.2-1B)`); nil: the single row.
+    /// The row of panels it is drawn in (e.g. `campaign llama-3.2-1b (Llama-3.2-1B)`); nil: the single row.
     public var group: String?
     public var index: [Int]
     public var hellaswag: [Double]
@@ -59,7 +59,8 @@ public struct ScoresData: Sendable, Hashable {
     for t in recorded where t.state == .evaluated {
       if byRun[t.run] == nil {
         order.append(t.run)
-        byRun[t.run] = Run(label: t.run, group: "campaign \(t.campaign.rawValue) (\(t.campaign.model))", index: [], hellaswag: [], mmlu: [])
+        let group = t.campaign.map { "campaign \($0.name)\($0.model.isEmpty ? "" : " (\($0.model))")" }
+        byRun[t.run] = Run(label: t.run, group: group, index: [], hellaswag: [], mmlu: [])
       }
       count[t.run, default: 0] += 1
       guard let h = t.metrics[MetricName.hellaswagAcc], let m = t.metrics[MetricName.mmluAcc] else { continue }
