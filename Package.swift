@@ -75,7 +75,7 @@ let package = Package(
     .testTarget(name: "LabStatisticsTests", dependencies: ["LabTestSupport", "LabCore", "LabData", "LabStatistics"], swiftSettings: strict),
     .testTarget(
       name: "LabPlotTests", dependencies: ["LabTestSupport", "LabCore", "LabData", "LabStatistics", "LabPlot"], exclude: ["Golden"], swiftSettings: strict),
-    .testTarget(name: "LabStudiesTests", dependencies: ["LabTestSupport", "LabCore", "LabStudies", "LabStore", "LabStatistics"], swiftSettings: strict),
+    .testTarget(name: "LabStudiesTests", dependencies: ["LabTestSupport", "LabCore", "LabStudies", "LabStore", "LabStatistics", "LabData", "LabEvaluators"], swiftSettings: strict),
     .testTarget(
       name: "LabLiveTests", dependencies: ["LabTestSupport", "LabCore", "LabData", "LabLive", "LabOptimizers", "LabSimulation", "LabStore"], exclude: ["Fixtures"],
       swiftSettings: strict),

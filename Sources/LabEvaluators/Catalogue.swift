@@ -113,6 +113,10 @@ public enum EvaluatorCatalogue {
     switch name {
     case "nearest": return .nearest
     case "surrogate":
+      if let source = context.campaigns, let data = try source.recordedRun(run) {
+        return .surrogate(
+          try SurrogateEvaluator.load(campaign: data.campaign, training: try source.trainingSet(data.campaign), surrogates: context.surrogates))
+      }
       return .surrogate(
         try SurrogateEvaluator.load(campaign: try Campaign.recorded(run: run), traces: context.traces.path, surrogates: context.surrogates))
     default: return .error

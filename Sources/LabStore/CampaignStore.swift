@@ -145,6 +145,14 @@ extension LabDatabase {
     return out
   }
 
+  /// The campaign and algorithm of recorded run `run`, or nil when the database does not hold it.
+  public func recordedRunInfo(_ run: String) throws -> (campaign: String, algorithm: String)? {
+    guard let row = try query("SELECT campaign, algorithm FROM recorded_runs WHERE name = ?", [run]).first,
+      let campaign = row["campaign"].string, let algorithm = row["algorithm"].string
+    else { return nil }
+    return (campaign, algorithm)
+  }
+
   /// A campaign as canonical JSON (sorted keys), as the `definition` column holds it.
   static func definitionJSON(_ campaign: Campaign) throws -> String {
     let encoder = JSONEncoder()

@@ -43,6 +43,12 @@ extension CampaignData {
     guard let database, FileManager.default.fileExists(atPath: database) else { return nil }
     return CampaignSource(
       campaign: { try campaign(named: $0, database: database) },
-      trainingSet: { try trainingSet(campaign: $0, database: database, traces: traces) })
+      trainingSet: { try trainingSet(campaign: $0, database: database, traces: traces) },
+      recordedRun: { run in
+        let db = try LabDatabase(path: database, mode: .existing)
+        guard let info = try db.recordedRunInfo(run) else { return nil }
+        let campaign = try db.storedCampaign(named: info.campaign).campaign
+        return RecordedRunData(campaign: campaign, algorithm: info.algorithm, trials: try db.recordedTrials(run: run).map(\.trial))
+      })
   }
 }

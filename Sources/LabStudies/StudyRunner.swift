@@ -93,7 +93,7 @@ public struct StudyRunner: Sendable {
     evaluators = resolved
     for run in spec.recorded {
       do {
-        _ = try ReplayEvaluator.load(run: run, from: context.traces)
+        _ = try ReplayEvaluator.load(run: run, from: context.traces, source: context.campaigns)
       } catch let error as LabError {
         throw source.relocate(error, "recorded:\(run)", "study.recorded")
       }
@@ -137,11 +137,12 @@ public struct StudyRunner: Sendable {
   /// Computes the run of `task` (pure: the same task gives the same record, on any thread).
   public func execute(_ task: StudyTask) throws -> RunRecord {
     if let run = task.recordedRun {
-      let replay = try ReplayEvaluator.load(run: run, from: context.traces)
-      let proposer = RecordedSequenceProposer(run: run, trials: replay.recorded)
+      let replay = try ReplayEvaluator.load(run: run, from: context.traces, source: context.campaigns)
+      let proposer = RecordedSequenceProposer(run: run, trials: replay.recorded, space: replay.space)
       let runSpec = RunSpec(
-        algorithm: Playback.algorithm(ofRun: run), evaluator: "replay:\(run)", space: replay.space, workers: 1,
-        mode: .async, seed: 0, metric: MetricName.hellaswagAcc, direction: .maximize, budget: max(1, proposer.count))
+        algorithm: replay.algorithm, evaluator: "replay:\(run)", space: replay.space, workers: 1,
+        mode: .async, seed: 0, metric: replay.campaign.objective,
+        direction: replay.campaign.metric(replay.campaign.objective)?.direction ?? .maximize, budget: max(1, proposer.count))
       return try Simulator(spec: runSpec, overhead: .none).run(proposer, evaluator: replay)
     }
     guard let cell = task.gridCell, let evaluator = evaluators[cell.evaluator.name] else {

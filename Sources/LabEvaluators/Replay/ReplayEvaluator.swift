@@ -59,6 +59,8 @@ public struct ReplayEvaluator: Evaluator {
   public let run: String
   /// The campaign of the run.
   public let campaign: Campaign
+  /// The algorithm that made the run (its campaign's `[[runs]]` entry, or the database's record).
+  public let algorithm: String
   /// The campaign's search space.
   public let space: SearchSpace
   /// The evaluated trials, in file order.
@@ -70,13 +72,20 @@ public struct ReplayEvaluator: Evaluator {
   private let units: [[Double]]
 
   public var name: String { "replay:\(run)" }
-  public var metricNames: [String] { MetricName.fineTuning }
+  /// The campaign's metrics, each followed by its standard-error field (the seed's: ``MetricName/fineTuning``).
+  public var metricNames: [String] { campaign.metrics.flatMap { [$0.name] + ($0.standardError.map { [$0] } ?? []) } }
 
   /// An evaluator over the lines of run `run` (all of them, as parsed: approximated lines are ignored).
   /// - Throws: `.invalidInput` when no line was evaluated, or an evaluated line has no training or
   ///   evaluation time (a run that records no end of evaluation and was not sequential), naming the run and the line;
   ///   `.notFound` when no campaign file lists the run.
   public init(run: String, trials: [RecordedTrial], absent: AbsentPolicy = .error) throws {
+    try self.init(run: run, trials: trials, campaign: try Campaign.recorded(run: run), algorithm: Playback.algorithm(ofRun: run), absent: absent)
+  }
+
+  /// An evaluator over the lines of run `run` of `campaign`, made by `algorithm` (a run imported into a database).
+  /// - Throws: as ``init(run:trials:absent:)``.
+  public init(run: String, trials: [RecordedTrial], campaign: Campaign, algorithm: String, absent: AbsentPolicy = .error) throws {
     let timings = RecordedTrial.timings(of: trials)
     var recorded: [RecordedTrial] = []
     var durations: [Durations] = []
@@ -92,11 +101,11 @@ public struct ReplayEvaluator: Evaluator {
     guard !recorded.isEmpty else {
       throw LabError(.invalidInput, "replay:\(run): the recording has no evaluated trial")
     }
-    let campaign = try Campaign.recorded(run: run)
     var index: [[Double]: Int] = [:]
     for (i, t) in recorded.enumerated() where index[t.converted] == nil { index[t.converted] = i }
     self.run = run
     self.campaign = campaign
+    self.algorithm = algorithm
     self.space = campaign.space
     self.recorded = recorded
     self.durations = durations
@@ -109,6 +118,15 @@ public struct ReplayEvaluator: Evaluator {
   public static func availableRuns(in folder: URL) -> [String] {
     let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
     return names.filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
+  }
+
+  /// The replay of run `run`: from `source` when it holds the run (a database), else read from `folder/run.json`.
+  /// - Throws: as ``load(run:from:absent:)``.
+  public static func load(run: String, from folder: URL, source: CampaignSource?, absent: AbsentPolicy = .error) throws -> ReplayEvaluator {
+    if let data = try source?.recordedRun(run) {
+      return try ReplayEvaluator(run: run, trials: data.trials, campaign: data.campaign, algorithm: data.algorithm, absent: absent)
+    }
+    return try load(run: run, from: folder, absent: absent)
   }
 
   /// The replay of run `run`, read from `folder/run.json`.
