@@ -32,6 +32,14 @@ extension StudyReport {
     if !description.isEmpty { md += description + "\n\n" }
     md += "Runs stored: \(runs) of \(expectedRuns). Definition hash `\(specHash)`.\n"
     md += "Quantiles are type 7 (Hyndman and Fan 1996); IQM = mean of the middle 50 %, with a 95 % percentile-bootstrap interval (2000 resamples, seeded).\n\n"
+    if !summary.isEmpty {
+      md += "## Summary\n\n"
+      md += "Per cell, best median first: `>` better by more than the ROPE, `≈` practically equivalent (the 95 % CI of the median difference inside ±ROPE), `≥` undecided.\n\n"
+      for line in summary { md += "- \(line)\n" }
+      md += "\nROPE (region of practical equivalence): "
+      md += ropes.map { "\($0.evaluator) ± \(String(format: "%.4g", $0.value)) \($0.metric) (\($0.source))" }.joined(separator: "; ")
+      md += ".\n\n"
+    }
     md += "## Final scores\n\n"
     md += "| evaluator | W | mode | algorithm | runs | metric | median | Q1 | Q3 | IQM | IQM 95 % CI | evals | hours |\n"
     md += "|---|---:|---|---|---:|---|---:|---:|---:|---:|---|---:|---:|\n"
@@ -60,11 +68,18 @@ extension StudyReport {
         ? "Two-sided Wilcoxon signed-rank tests on final scores paired by seed (statistic T = min(W+, W−))"
         : "Two-sided Mann–Whitney U tests on final scores (statistic U1 = U of A: pairs with A above B, ties counting ½)"
       md += "; p exact (the permutation distribution of mid-ranks when scores tie) up to n1·n2 = 900 (Mann–Whitney) or 50 pairs (Wilcoxon), normal beyond"
-      md += "; p adjusted by Holm over all \(comparisons.count) comparisons; **bold**: significant at 0.05 after adjustment.\n\n"
-      md += "| evaluator | W | mode | A | B | statistic | p | p (Holm) | better median |\n|---|---:|---|---|---|---:|---:|---:|---|\n"
+      md += "; p adjusted by Holm over all \(comparisons.count) comparisons; **bold**: significant at 0.05 after adjustment — a detectable difference, not necessarily a meaningful one: the verdict says which.\n"
+      md += "Δ = A − B of the medians"
+      md += test == "wilcoxon" ? " (the median of the seed-paired differences)" : ""
+      md += ", signed so that positive means A is better; 95 % CI: percentile bootstrap, 2000 resamples, "
+      md += test == "wilcoxon" ? "seeds resampled with their pairs" : "each sample resampled on its own"
+      md += "; A12: Vargha–Delaney A, P(A beats B); verdict: *better* / *worse* when the CI lies beyond ±ROPE, *practically equivalent* when it lies inside, else *undecided* (Kruschke 2018).\n\n"
+      md += "| evaluator | W | mode | A | B | statistic | p | p (Holm) | Δ | Δ 95 % CI | A12 | verdict |\n"
+      md += "|---|---:|---|---|---|---:|---:|---:|---:|---|---:|---|\n"
       for c in comparisons {
         let adjusted = c.pHolm <= 0.05 ? "**\(Self.p(c.pHolm))**" : Self.p(c.pHolm)
-        md += "| \(c.evaluator) | \(c.workers) | \(c.mode) | \(c.a) | \(c.b) | \(Self.f(c.u, 1)) | \(Self.p(c.p)) | \(adjusted) | \(c.better ?? "tie") |\n"
+        md += "| \(c.evaluator) | \(c.workers) | \(c.mode) | \(c.a) | \(c.b) | \(Self.f(c.u, 1)) | \(Self.p(c.p)) | \(adjusted) | "
+        md += Self.effectCells(c.effect) + " |\n"
       }
     }
     let withTarget = groups.filter { $0.target != nil }
@@ -86,6 +101,30 @@ extension StudyReport {
         }
       }
     }
+    if !modeComparisons.isEmpty {
+      md += "\n## Sync against async\n\n"
+      md += "Final scores of the same algorithm and W in both modes, paired by seed: Δ = async − sync of the paired differences' median (positive: async better), 95 % bootstrap CI over seeds, A12 = P(async beats sync), verdict at the evaluator's ROPE.\n\n"
+      md += "| evaluator | algorithm | W | pairs | median sync | median async | Δ | Δ 95 % CI | A12 | verdict |\n"
+      md += "|---|---|---:|---:|---:|---:|---:|---|---:|---|\n"
+      for m in modeComparisons {
+        md += "| \(m.evaluator) | \(m.algorithm) | \(m.workers) | \(m.pairs) | \(Self.f(m.medianSync)) | \(Self.f(m.medianAsync)) | "
+        md += Self.effectCells(m.effect) + " |\n"
+      }
+    }
+    if !costs.isEmpty {
+      md += "\n## Cost in node-hours\n\n"
+      md += "Node-hours = W × simulated hours. Used: median over seeds from the first start to the last end; to target: W × the Kaplan–Meier median time-to-target; best at L node-hours: median over seeds of the best among trials ended by L / W hours (– when a run had finished none by then). The levels are the fewest node-hours any run of the evaluator used, and ¼ and ½ of it.\n"
+      for t in costs {
+        md += "\n| \(t.evaluator) | W | mode | node-hours used | target | node-hours to target |"
+        for l in t.levels { md += " best at \(Self.f(l, 2)) |" }
+        md += "\n|---|---:|---|---:|---:|---:|" + String(repeating: "---:|", count: t.levels.count) + "\n"
+        for r in t.rows {
+          md += "| \(r.algorithm) | \(r.workers) | \(r.mode) | \(Self.f(r.nodeHoursUsed, 2)) | \(Self.f(r.target)) | \(Self.f(r.nodeHoursToTarget, 2)) |"
+          for b in r.bestAt { md += " \(Self.f(b)) |" }
+          md += "\n"
+        }
+      }
+    }
     if !recorded.isEmpty {
       md += "\n## Recorded runs in their simulated distributions\n\n"
       md += "| recorded run | algorithm | best hellaswag.acc | compared with | percentile |\n|---|---|---:|---|---:|\n"
@@ -95,6 +134,12 @@ extension StudyReport {
       md += exceedingBestRecorded()
     }
     return md
+  }
+
+  /// Δ | CI | A12 | verdict cells of a Markdown table (– when no effect could be computed).
+  private static func effectCells(_ e: PairEffect?) -> String {
+    guard let e else { return "– | – | – | –" }
+    return String(format: "%+.4f | [%+.4f, %+.4f] | %.2f | ", e.difference, e.lower, e.upper, e.a12) + e.verdict.rawValue
   }
 
   /// One row per group, for pandas or R (`read.csv`): plain numbers, empty cells for missing values.

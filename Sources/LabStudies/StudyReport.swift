@@ -58,6 +58,21 @@ public struct StudyReport: Sendable, Codable {
     public var method: String
     /// The algorithm with the better median (nil on a tie).
     public var better: String?
+    /// Practical significance of A over B: Δ (positive: A better), its bootstrap CI, A12, Cliff's δ and the verdict
+    /// at the evaluator's ROPE (paired by seed when the study is paired).
+    public var effect: PairEffect?
+  }
+
+  /// The plain-language reading of one evaluator × workers × mode cell.
+  public struct CellSummary: Sendable, Codable {
+    public var evaluator: String
+    public var workers: Int
+    public var mode: String
+    /// Best median first: `bo ≥ random > soo ≈ bamsoo` (`>` better beyond the ROPE, `≈` practically equivalent, `≥` undecided).
+    public var chain: String
+    /// The best-median algorithm and every one not worse than it by more than the ROPE.
+    public var top: [String]
+    public var sentence: String
   }
 
   /// Speed-up of one algorithm on one evaluator and mode.
@@ -92,6 +107,16 @@ public struct StudyReport: Sendable, Codable {
   public var comparisons: [Comparison]
   public var scaling: [Scaling]
   public var recorded: [RecordedPlacement]
+  /// The ROPE of each evaluator.
+  public var ropes: [ROPE]
+  /// One reading per evaluator × workers × mode, generated from the verdicts.
+  public var cells: [CellSummary]
+  /// Async against sync per algorithm, evaluator and W (studies with both modes).
+  public var modeComparisons: [ModeComparison]
+  /// Node-hours per evaluator.
+  public var costs: [CostTable]
+  /// The report's opening paragraph, one line each, generated from ``cells``, ``comparisons`` and ``modeComparisons``.
+  public var summary: [String]
 
   /// The score a run ends with: the best value among trials ended by its horizon (hours or node-hours limit, if any), else after its last evaluation.
   static func finalScore(_ record: RunRecord) -> Double {
@@ -121,6 +146,18 @@ public struct StudyReport: Sendable, Codable {
       }
     }
     let algorithmOrder = spec.algorithms.map(\.label)
+    var ropeByEvaluator: [String: ROPE] = [:]
+    for e in spec.evaluators {
+      let records = byGroup.filter { $0.key.evaluator == e.name }.flatMap { $0.value.map(\.record) }
+      let metric = records.first?.spec.metric ?? e.metric ?? "value"
+      ropeByEvaluator[e.name] = Self.rope(for: e, metric: metric, records: records)
+    }
+    let ropeList = spec.evaluators.compactMap { ropeByEvaluator[$0.name] }
+    ropes = ropeList
+    /// The seeded stream of one practical-significance interval.
+    func effectStream(_ key: String) -> SeededGenerator {
+      SeededGenerator.stream(stableHash(name), stableHash("effect|" + key), StreamPurpose.statistics.rawValue)
+    }
 
     // Per-group summaries, in study order: evaluator, workers, mode, algorithm.
     var groups: [Group] = []
@@ -210,10 +247,22 @@ public struct StudyReport: Sendable, Codable {
               let ma = Descriptive.median(xa), mb = Descriptive.median(xb)
               let better: String? =
                 ma == mb ? nil : (direction.isBetter(ma, than: mb) ? algorithmOrder[i] : algorithmOrder[j])
+              var rng = effectStream("\(algorithmOrder[i])|\(algorithmOrder[j])|\(e.name)|\(w)|\(m.rawValue)")
+              let rope = ropeByEvaluator[e.name]?.value ?? 0
+              let effect: PairEffect?
+              if spec.paired {
+                let seeds = spec.seeds.filter { fa[$0].map { !$0.isNaN } ?? false && fb[$0].map { !$0.isNaN } ?? false }
+                effect = PairEffect(
+                  seeds.compactMap { fa[$0] }.map(direction.objective), seeds.compactMap { fb[$0] }.map(direction.objective),
+                  paired: true, rope: rope, using: &rng)
+              } else {
+                effect = PairEffect(xa.map(direction.objective), xb.map(direction.objective), paired: false, rope: rope, using: &rng)
+              }
               comparisons.append(
                 Comparison(
                   evaluator: e.name, workers: w, mode: m.rawValue, a: algorithmOrder[i], b: algorithmOrder[j],
-                  test: spec.paired ? "wilcoxon" : "mann-whitney", u: test.statistic, p: test.p, pHolm: test.p, method: test.method.rawValue, better: better))
+                  test: spec.paired ? "wilcoxon" : "mann-whitney", u: test.statistic, p: test.p, pHolm: test.p, method: test.method.rawValue, better: better,
+                  effect: effect))
             }
           }
         }
@@ -222,6 +271,78 @@ public struct StudyReport: Sendable, Codable {
     let adjusted = holmAdjusted(comparisons.map(\.p))
     for k in comparisons.indices { comparisons[k].pHolm = adjusted[k] }
     self.comparisons = comparisons
+
+    // One reading per cell, from the verdicts.
+    var cellSummaries: [CellSummary] = []
+    for e in spec.evaluators {
+      let direction = byGroup.first { $0.key.evaluator == e.name }?.value.first?.record.spec.direction ?? .maximize
+      for w in spec.workers {
+        for m in spec.modes {
+          let present = groups.filter { $0.evaluator == e.name && $0.workers == w && $0.mode == m.rawValue }
+          guard present.count >= 2 else { continue }
+          let inCell = comparisons.filter { $0.evaluator == e.name && $0.workers == w && $0.mode == m.rawValue }
+          let lookup = { (x: String, y: String) -> PairEffect? in
+            if let c = inCell.first(where: { $0.a == x && $0.b == y }) { return c.effect }
+            guard let c = inCell.first(where: { $0.a == y && $0.b == x }), var r = c.effect else { return nil }
+            (r.difference, r.lower, r.upper) = (-r.difference, -r.upper, -r.lower)
+            r.a12 = 1 - r.a12
+            r.cliffsDelta = -r.cliffsDelta
+            r.verdict = r.verdict.reversed
+            return r
+          }
+          let rope = ropeByEvaluator[e.name] ?? ROPE(evaluator: e.name, metric: "", value: 0, source: "none recorded")
+          let reading = Self.cellSummary(
+            algorithms: present.map { ($0.algorithm, $0.final.median) }, effect: lookup, rope: rope, direction: direction)
+          cellSummaries.append(
+            CellSummary(
+              evaluator: e.name, workers: w, mode: m.rawValue, chain: reading.chain, top: reading.top, sentence: reading.sentence))
+        }
+      }
+    }
+    self.cells = cellSummaries
+
+    // Async against sync, paired by seed, per evaluator × algorithm × W.
+    var modes: [ModeComparison] = []
+    if spec.modes.contains(.sync) && spec.modes.contains(.async) {
+      for e in spec.evaluators {
+        let direction = byGroup.first { $0.key.evaluator == e.name }?.value.first?.record.spec.direction ?? .maximize
+        for a in algorithmOrder {
+          for w in spec.workers {
+            let fs = finalsByGroup[StudyGroup(algorithm: a, evaluator: e.name, workers: w, mode: .sync)] ?? [:]
+            let fa = finalsByGroup[StudyGroup(algorithm: a, evaluator: e.name, workers: w, mode: .async)] ?? [:]
+            let seeds = spec.seeds.filter { fs[$0].map { !$0.isNaN } ?? false && fa[$0].map { !$0.isNaN } ?? false }
+            guard !seeds.isEmpty else { continue }
+            var rng = effectStream("modes|\(a)|\(e.name)|\(w)")
+            let xs = seeds.compactMap { fs[$0] }, xa = seeds.compactMap { fa[$0] }
+            modes.append(
+              ModeComparison(
+                evaluator: e.name, algorithm: a, workers: w, pairs: seeds.count, medianSync: Descriptive.median(xs),
+                medianAsync: Descriptive.median(xa),
+                effect: PairEffect(
+                  xa.map(direction.objective), xs.map(direction.objective), paired: true,
+                  rope: ropeByEvaluator[e.name]?.value ?? 0, using: &rng)))
+          }
+        }
+      }
+    }
+    modeComparisons = modes
+
+    // Node-hours per evaluator.
+    costs = spec.evaluators.compactMap { e in
+      var members: [(group: StudyGroup, target: Double?, records: [RunRecord])] = []
+      for w in spec.workers {
+        for m in spec.modes {
+          for a in algorithmOrder {
+            let g = StudyGroup(algorithm: a, evaluator: e.name, workers: w, mode: m)
+            if let runs = byGroup[g], !runs.isEmpty {
+              members.append((g, e.target, runs.sorted { $0.cell.seed < $1.cell.seed }.map(\.record)))
+            }
+          }
+        }
+      }
+      return members.isEmpty ? nil : Self.costTable(evaluator: e.name, groups: members)
+    }
+    summary = Self.summaryLines(cells: cellSummaries, comparisons: comparisons, modes: modes, ropes: ropeList)
 
     // Speed-up against one worker, when the study has W = 1 and more.
     var scaling: [Scaling] = []

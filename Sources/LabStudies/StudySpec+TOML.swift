@@ -148,12 +148,18 @@ extension StudySpec {
       lines["evaluator:\(evaluatorName).metric"] = line("metric")
     }
     for var e in evaluatorReaders {
-      try e.expectOnly(["name", "metric", "direction", "target"])
+      try e.expectOnly(["name", "metric", "direction", "target", "rope"])
       let evaluatorName = try e.requiredString("name")
       let metric = try e.string("metric") ?? defaultMetric
       let directionValue = e.value("direction")
       let target = try e.number("target") ?? defaultTarget
+      let rope = try e.number("rope")
       try e.finish()
+      if let ropeValue = e.table["rope"], let r = ropeValue.number {
+        guard r.isFinite, r >= 0 else {
+          throw e.error("'rope' in \(e.label) must be a finite number ≥ 0, not \(r)", line: ropeValue.line)
+        }
+      }
       if let targetValue = e.table["target"], let t = targetValue.number {
         try Limits.checkFinite(t, name: "'target' in \(e.label)", location: .init(file: file, line: targetValue.line))
       }
@@ -164,7 +170,7 @@ extension StudySpec {
         }
         direction = d
       }
-      evaluators.append(StudyEvaluator(name: evaluatorName, metric: metric, direction: direction, target: target))
+      evaluators.append(StudyEvaluator(name: evaluatorName, metric: metric, direction: direction, target: target, rope: rope))
       evaluatorLines.append(e.table["name"]?.line ?? e.table.line)
       lines["evaluator:\(evaluatorName).metric"] = e.table["metric"]?.line ?? line("metric")
     }

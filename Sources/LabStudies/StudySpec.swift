@@ -27,12 +27,16 @@ public struct StudyEvaluator: Sendable, Hashable, Codable {
   public var direction: Direction?
   /// The score whose time-to-target is reported (nil: not reported).
   public var target: Double?
+  /// The half-width of the region of practical equivalence for pairwise verdicts, in the metric's units
+  /// (nil: the median recorded standard error of the metric, see ``StudyReport``).
+  public var rope: Double?
 
-  public init(name: String, metric: String? = nil, direction: Direction? = nil, target: Double? = nil) {
+  public init(name: String, metric: String? = nil, direction: Direction? = nil, target: Double? = nil, rope: Double? = nil) {
     self.name = name
     self.metric = metric
     self.direction = direction
     self.target = target
+    self.rope = rope
   }
 }
 

@@ -91,6 +91,9 @@ struct StudyReportCommand: ParsableCommand {
   @Option(help: "Write the report to this file instead of standard output.")
   var out: String?
 
+  @Flag(help: "The report as JSON (same as --format json).")
+  var json = false
+
   @OptionGroup var database: DatabaseOptions
 
   func run() throws {
@@ -98,7 +101,7 @@ struct StudyReportCommand: ParsableCommand {
       let db = try LabDatabase(path: database.db, mode: .existing)
       let report = try StudyReport(study: name, database: db)
       let text: String
-      switch format {
+      switch json ? .json : format {
       case .md: text = report.markdown()
       case .csv: text = report.csv()
       case .json: text = try report.json()
