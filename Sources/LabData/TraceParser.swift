@@ -10,6 +10,10 @@ public enum TraceParser {
   public struct BadLine: Sendable, Hashable {
     public var line: Int
     public var error: LabError
+    public init(line: Int, error: LabError) {
+      self.line = line
+      self.error = error
+    }
   }
 
   /// Parses a whole trace file.
@@ -37,13 +41,19 @@ public enum TraceParser {
   }
 
   /// Parses JSON-lines `data` recorded by run `run` (empty lines are skipped; `file` is used in messages).
-  public static func parse(data: Data, run: String, file: String, skipBad: Bool = false) throws -> (
+  ///
+  /// A UTF-8 byte-order mark before the first line and CRLF line ends are accepted. Each line is checked
+  /// against `campaign` (default: the shipped campaign that lists `run`; none: the checks that need no
+  /// campaign): see ``parseLine(_:run:file:line:campaign:)``.
+  public static func parse(data: Data, run: String, file: String, skipBad: Bool = false, campaign: Campaign? = nil) throws -> (
     trials: [RecordedTrial], bad: [BadLine]
   ) {
+    let campaign = campaign ?? Campaign.of(run: run)
     var trials: [RecordedTrial] = []
     var bad: [BadLine] = []
     var lineNumber = 0
     var start = data.startIndex
+    if data.starts(with: [0xEF, 0xBB, 0xBF]) { start = data.index(start, offsetBy: 3) }
     while start < data.endIndex {
       let end = data[start...].firstIndex(of: 0x0A) ?? data.endIndex
       lineNumber += 1
@@ -52,7 +62,7 @@ public enum TraceParser {
       start = end < data.endIndex ? data.index(after: end) : end
       if slice.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
       do {
-        trials.append(try parseLine(Data(slice), run: run, file: file, line: lineNumber))
+        trials.append(try parseLine(Data(slice), run: run, file: file, line: lineNumber, campaign: campaign))
       } catch let error as LabError {
         if skipBad { bad.append(BadLine(line: lineNumber, error: error)) } else { throw error }
       }
@@ -60,10 +70,14 @@ public enum TraceParser {
     return (trials, bad)
   }
 
-  /// Parses one line.
-  public static func parseLine(_ data: Data, run: String, file: String, line: Int) throws -> RecordedTrial {
+  /// Parses one line and validates it: every field present with its type, finite numbers, no key named twice,
+  /// times in order, and (with a campaign: `campaign`, else the shipped one that lists `run`) the point inside
+  /// the space, converted values that follow from the base values, and metrics declared and inside their range.
+  /// - Throws: `.parse` naming file, line and field; echoed input is cut to 200 characters.
+  public static func parseLine(_ data: Data, run: String, file: String, line: Int, campaign: Campaign? = nil) throws -> RecordedTrial {
+    let campaign = campaign ?? Campaign.of(run: run)
     func fail(_ field: String?, _ message: String) -> LabError {
-      LabError(.parse, message, location: .init(file: file, line: line, field: field))
+      LabError(.parse, message, location: .init(file: file, line: line, field: field.map(TraceValidation.clip)))
     }
     let bytes = [UInt8](data)
     guard validUTF8(data) else {
@@ -77,6 +91,9 @@ public enum TraceParser {
       throw fail(nil, "line is not valid JSON: \(error)")
     }
     guard case .object = root else { throw fail(nil, "line is not a JSON object") }
+    if let (path, key) = TraceValidation.duplicateKey(in: root) {
+      throw fail(path, "key '\(TraceValidation.clip(key))' appears twice in one object (a JSON line must name each key once)")
+    }
 
     func object(_ value: JSONValue?, _ field: String) throws -> JSONValue {
       guard let value else { throw fail(field, "missing field") }
@@ -92,7 +109,7 @@ public enum TraceParser {
       guard let value else { throw fail(field, "missing field") }
       guard let d = value.double else { throw fail(field, "expected a number") }
       guard d.isFinite else {
-        throw fail(field, "non-finite number '\(value.pythonStyle)' (JSON allows finite numbers only)")
+        throw fail(field, "non-finite number '\(TraceValidation.clip(value.pythonStyle))' (JSON allows finite numbers only)")
       }
       return d
     }
@@ -107,7 +124,7 @@ public enum TraceParser {
     }
     func time(_ text: String, _ field: String) throws -> String {
       if !text.isEmpty && TraceTime.parse(text) == nil {
-        throw fail(field, "date '\(text)' does not parse as YYYY-MM-DD HH:MM:SS")
+        throw fail(field, "date '\(TraceValidation.clip(text))' does not parse as YYYY-MM-DD HH:MM:SS")
       }
       return text
     }
@@ -124,7 +141,7 @@ public enum TraceParser {
     let converted = try numbers(solution["converted_values"], "solution.converted_values")
     // The dimension of the run's campaign (the shipped file that lists it); for a run no campaign lists, base and
     // converted values must at least agree in number.
-    let dimension = Campaign.of(run: run)?.space.dimension ?? base.count
+    let dimension = campaign?.space.dimension ?? base.count
     guard base.count == dimension else {
       throw fail("solution.base_value", "expected \(dimension) values, found \(base.count)")
     }
@@ -150,7 +167,7 @@ public enum TraceParser {
       }
       if key == "score_state" {
         guard let text = value.string, let parsed = ScoreState(rawValue: text) else {
-          throw fail("info.score_state", "unknown score state '\(value.pythonStyle)' (expected evaluated or approximated)")
+          throw fail("info.score_state", "unknown score state '\(TraceValidation.clip(value.pythonStyle))' (expected evaluated or approximated)")
         }
         state = parsed
       }
@@ -177,11 +194,13 @@ public enum TraceParser {
       lcb = try number(score["LCB"], "score.LCB")
     }
 
-    return RecordedTrial(
+    let trial = RecordedTrial(
       run: run, line: line, openingTime: opening, endTrainingTime: endTraining, endingTime: ending,
       usesStartingTimeKey: usesStarting, base: base, converted: converted, state: state, metrics: metrics,
       ucb: ucb, lcb: lcb, info: info, baseIntegerLiterals: integerLiterals(solution["base_value"]),
       convertedIntegerLiterals: integerLiterals(solution["converted_values"]))
+    try TraceValidation.check(trial, campaign: campaign, endTrainingKey: endTrainingKey, fail: fail)
+    return trial
   }
 
   private static func validUTF8(_ data: Data) -> Bool {

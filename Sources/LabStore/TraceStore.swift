@@ -20,6 +20,8 @@ public struct TraceImportOutcome: Sendable, Hashable, Codable {
   public var trials: Int
   /// Lines skipped under `skipBad`, with their one-line errors.
   public var badLines: [String]
+  /// Trials left out for their state (a CSV row or Optuna trial that failed, was pruned or is running); nil for seed files.
+  public var leftOut: Int? = nil
 }
 
 /// One row of `hpolab traces list`: a recorded run and its summary figures.
@@ -69,6 +71,8 @@ public struct ParsedTraceFile: Sendable {
   public var campaign: Campaign?
   /// The algorithm that made the run (nil: unknown).
   public var algorithm: String?
+  /// Trials left out for their state (CSV, Optuna); nil for seed files.
+  public var leftOut: Int? = nil
 
   /// Throws unless the file has a campaign and an algorithm (what importing needs).
   /// - Throws: `.invalidInput` naming the file and the known campaigns.
@@ -81,7 +85,7 @@ public struct ParsedTraceFile: Sendable {
     }
     guard algorithm != nil else {
       throw LabError(
-        .invalidInput, "\(url.lastPathComponent): campaign \(campaign.name) does not list this file, so its algorithm is unknown",
+        .invalidInput, "\(url.lastPathComponent): campaign \(campaign.name) does not list this file, so its algorithm is unknown (give --algorithm NAME)",
         location: .init(file: url.path))
     }
   }
@@ -107,7 +111,7 @@ public struct ParsedTraceFile: Sendable {
       guard seen.insert(run).inserted else {
         throw LabError(.invalidInput, "run '\(run)' is named by two files", location: .init(file: url.path))
       }
-      let (trials, bad) = try TraceParser.parse(data: data, run: run, file: url.path, skipBad: skipBad)
+      let (trials, bad) = try TraceParser.parse(data: data, run: run, file: url.path, skipBad: skipBad, campaign: given ?? listed?.0)
       if trials.isEmpty && bad.isEmpty {
         // Empty or blank: point at its last line (line 1 of an empty file).
         let lines = max(1, data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).count - (data.last == UInt8(ascii: "\n") ? 1 : 0))
@@ -153,7 +157,7 @@ extension LabDatabase {
         if let existing = try query("SELECT id, content_hash, byte_count FROM recorded_runs WHERE name = ?", [p.run]).first {
           if existing["content_hash"].string == hash && existing["byte_count"].int == p.data.count {
             outcomes.append(.init(run: p.run, file: p.url.path, status: .unchanged,
-                                  trials: try recordedTrialCount(p.run), badLines: p.bad.map(\.error.description)))
+                                  trials: try recordedTrialCount(p.run), badLines: p.bad.map(\.error.description), leftOut: p.leftOut))
             continue
           }
           guard replace else {
@@ -169,10 +173,10 @@ extension LabDatabase {
         guard let campaign = p.campaign, let algorithm = p.algorithm else { continue }
         try ensureCampaign(campaign)
         try insertRecordedRun(
-          p.run, campaign: campaign.name, algorithm: algorithm, file: p.url.lastPathComponent, hash: hash,
+          p.run, campaign: campaign, algorithm: algorithm, file: p.url.lastPathComponent, hash: hash,
           byteCount: p.data.count, trials: p.trials)
         outcomes.append(.init(run: p.run, file: p.url.path, status: status, trials: p.trials.count,
-                              badLines: p.bad.map(\.error.description)))
+                              badLines: p.bad.map(\.error.description), leftOut: p.leftOut))
       }
       return outcomes
     }
@@ -185,13 +189,13 @@ extension LabDatabase {
   }
 
   private func insertRecordedRun(
-    _ run: String, campaign: String, algorithm: String, file: String, hash: String, byteCount: Int, trials: [RecordedTrial]
+    _ run: String, campaign: Campaign, algorithm: String, file: String, hash: String, byteCount: Int, trials: [RecordedTrial]
   ) throws {
     try execute(
       """
       INSERT INTO recorded_runs (name, campaign, algorithm, source_file, content_hash, byte_count, sequential)
       VALUES (?, ?, ?, ?, ?, ?, ?)
-      """, [run, campaign, algorithm, file, hash, byteCount, RecordedTrial.isSequential(trials)])
+      """, [run, campaign.name, algorithm, file, hash, byteCount, RecordedTrial.isSequential(trials)])
     let runID = lastInsertRowID
     let timings = RecordedTrial.timings(of: trials)
     let insertTrial = try prepare(
@@ -210,9 +214,10 @@ extension LabDatabase {
         t.usesStartingTimeKey ? "starting_time" : "end_training_time",
         timing.trainingSeconds, timing.evaluationSeconds, timing.evaluationDerived, RecordedTrial.infoJSON(t.info),
       ])
-      for (name, stderrName) in recordedMetricPairs {
-        guard let value = t.metrics[name] else { continue }
-        try insertMetric.run([runID, t.line, name, value, t.metrics[stderrName]])
+      // The campaign's metrics (for the seed's campaigns: HellaSwag acc and acc_norm, MMLU acc) with their standard errors.
+      for m in campaign.metrics {
+        guard let value = t.metrics[m.name] else { continue }
+        try insertMetric.run([runID, t.line, m.name, value, m.standardError.flatMap { t.metrics[$0] }])
       }
     }
   }
@@ -225,17 +230,18 @@ extension LabDatabase {
   /// Every trial of recorded run `run`, in line order, with its timing.
   /// - Throws: `.notFound` naming the valid runs when `run` is not stored.
   public func recordedTrials(run: String) throws -> [StoredRecordedTrial] {
-    guard let runRow = try query("SELECT id FROM recorded_runs WHERE name = ?", [run]).first, let runID = runRow["id"].int
+    guard let runRow = try query("SELECT id, campaign FROM recorded_runs WHERE name = ?", [run]).first, let runID = runRow["id"].int
     else {
       let names = try recordedRunNames()
       let valid = names.isEmpty ? "none imported yet (run 'hpolab traces import')" : names.joined(separator: ", ")
       throw LabError(.notFound, "no recorded run '\(run)'; valid runs: \(valid)", location: .init(file: path))
     }
     var metrics: [Int: Metrics] = [:]
+    let campaign = try? campaignCatalogue().campaign(named: runRow["campaign"].string ?? "")
     for row in try query("SELECT line, name, value, stderr FROM recorded_metrics WHERE run_id = ?", [runID]) {
       guard let line = row["line"].int, let name = row["name"].string else { continue }
       metrics[line, default: Metrics()][name] = row["value"].double
-      if let stderrName = recordedMetricPairs.first(where: { $0.value == name })?.stderr {
+      if let stderrName = campaign?.metric(name)?.standardError ?? recordedMetricPairs.first(where: { $0.value == name })?.stderr {
         metrics[line, default: Metrics()][stderrName] = row["stderr"].double
       }
     }
@@ -304,7 +310,7 @@ extension LabDatabase {
 private let recordedRunOrder =
   "(SELECT c.rowid FROM campaigns c WHERE c.name = recorded_runs.campaign), CASE algorithm WHEN 'lhs' THEN 0 WHEN 'bo' THEN 1 WHEN 'soo' THEN 2 WHEN 'bamsoo' THEN 3 ELSE 4 END, name"
 
-/// The metrics stored as (value, stderr) rows: HellaSwag acc and acc_norm, MMLU acc.
+/// The standard-error fields of the seed's metrics, for runs whose campaign is no longer known.
 private let recordedMetricPairs: [(value: String, stderr: String)] = [
   (MetricName.hellaswagAcc, MetricName.hellaswagAccStderr),
   (MetricName.hellaswagAccNorm, MetricName.hellaswagAccNormStderr),

@@ -61,6 +61,17 @@ func parseModified(_ old: String, _ new: [UInt8]) throws -> RecordedTrial {
     #expect(error?.message.hasPrefix(message) == true, "\(name): \(String(describing: error))")
   }
 
+  /// bamsoo_bis.json line 17, an approximated leaf: UCB 0.3764588702319762, LCB 0.16647719958043095.
+  static let approximatedLine = #"{"timing": {"opening_time": "", "end_training_time": "", "ending_time": ""}, "solution": {"base_value": [53.66666666666667, 11.5, 0.08333333333333333, -2.5, -3.0], "converted_values": [53, 11, 0.08333333333333333, 0.0031622776601683794, 0.001]}, "score": {"UCB": 0.3764588702319762, "LCB": 0.16647719958043095}, "info": {"depth": 4, "depth_id": 56, "loop": 4, "score": null, "score_state": "approximated"}}"#
+
+  @Test func anApproximatedLineWithItsBoundsSwappedIsRefused() throws {
+    let good = try TraceParser.parseLine(Data(Self.approximatedLine.utf8), run: "bamsoo_bis", file: "b.json", line: 17)
+    #expect(good.ucb == 0.3764588702319762 && good.lcb == 0.16647719958043095)
+    let swapped = Self.approximatedLine.replacingOccurrences(of: "\"UCB\": 0.3764588702319762, \"LCB\": 0.16647719958043095", with: "\"UCB\": 0.16647719958043095, \"LCB\": 0.3764588702319762")
+    let error = #expect(throws: LabError.self) { try TraceParser.parseLine(Data(swapped.utf8), run: "bamsoo_bis", file: "b.json", line: 17) }
+    #expect(error?.description == "b.json:17, field 'score.LCB': lower confidence bound 0.3764588702319762 is above the upper bound 0.16647719958043095")
+  }
+
   @Test func skipBadReturnsTheGoodLinesAndTheBadOnes() throws {
     let data = Data((goodLine + "\n{\n\n" + goodLine + "\n").utf8)
     let (trials, bad) = try TraceParser.parse(data: data, run: "soo_bis", file: "x.json", skipBad: true)

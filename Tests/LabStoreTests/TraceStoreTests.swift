@@ -3,6 +3,7 @@ import LabCore
 import LabData
 import LabStore
 import Testing
+import LabTestSupport
 
 @Suite struct TraceImportTests {
   @Test func importingAllSevenFilesStores369LinesOf353EvaluationsAnd16Approximations() throws {
@@ -152,6 +153,37 @@ let badLineCases: [BadLineCase] = [
               field: "timing.opening_time", message: "does not parse as YYYY-MM-DD HH:MM:SS"),
   BadLineCase(name: "invalid UTF-8", run: "bo_bis", old: "\"phase\": \"samp", new: Array("\"phase\": \"sa".utf8) + [0xFF] + Array("p".utf8),
               field: "info.phase", message: "invalid UTF-8"),
+  // Impossible values (issue 16 item 3). Ranges and bounds are campaigns/llama-3.2-1b.toml's: accuracies in [0, 1],
+  // lora_rank in [2, 64]; bo_bis line 3 trains 12:15:36 → 12:44:51 and evaluates until 12:57:16.
+  BadLineCase(name: "accuracy above 1", run: "bo_bis", old: "\"acc,none\": 0.2599083847839076", new: Array("\"acc,none\": 1.7".utf8),
+              field: "score.hellaswag.acc,none", message: "hellaswag.acc = 1.7 is outside its declared range [0.0, 1.0]"),
+  BadLineCase(name: "accuracy below 0", run: "bo_bis", old: "\"acc,none\": 0.2542372881355932", new: Array("\"acc,none\": -0.2".utf8),
+              field: "score.mmlu.acc,none", message: "mmlu.acc = -0.2 is outside its declared range [0.0, 1.0]"),
+  BadLineCase(name: "accuracy 1e308", run: "bo_bis", old: "\"acc_norm,none\": 0.25781716789484166", new: Array("\"acc_norm,none\": 1e308".utf8),
+              field: "score.hellaswag.acc_norm,none", message: "hellaswag.acc_norm = 1e+308 is outside its declared range"),
+  BadLineCase(name: "negative standard error", run: "bo_bis", old: "\"acc_stderr,none\": 0.004376877619234143",
+              new: Array("\"acc_stderr,none\": -0.004".utf8), field: "score.hellaswag.acc_stderr,none",
+              message: "standard error -0.004 is negative"),
+  BadLineCase(name: "training ends before it starts", run: "bo_bis", old: "\"opening_time\": \"2025-01-20 12:15:36\"",
+              new: Array("\"opening_time\": \"2025-01-20 13:15:36\"".utf8), field: "timing.end_training_time",
+              message: "end of training 2025-01-20 12:44:51 is before the opening time 2025-01-20 13:15:36"),
+  BadLineCase(name: "evaluation ends before training", run: "bo_bis", old: "\"ending_time\": \"2025-01-20 12:57:16\"",
+              new: Array("\"ending_time\": \"2025-01-20 12:00:16\"".utf8), field: "timing.ending_time",
+              message: "ending time 2025-01-20 12:00:16 is before the end of training 2025-01-20 12:44:51"),
+  BadLineCase(name: "rank 900", run: "bo_bis", old: "\"base_value\": [3.9322837275411593", new: Array("\"base_value\": [900.0".utf8),
+              field: "solution.base_value[0]", message: "lora_rank = 900.0 is outside campaign llama-3.2-1b's range [2.0, 64.0]"),
+  BadLineCase(name: "rank -5", run: "bo_bis", old: "\"base_value\": [3.9322837275411593", new: Array("\"base_value\": [-5.0".utf8),
+              field: "solution.base_value[0]", message: "lora_rank = -5.0 is outside campaign llama-3.2-1b's range"),
+  // int(3.93...) = 3 (truncation, the campaign's integers = "truncate"), not 4.
+  BadLineCase(name: "converted integer inconsistent", run: "bo_bis", old: "\"converted_values\": [3,", new: Array("\"converted_values\": [4,".utf8),
+              field: "solution.converted_values[0]", message: "lora_rank = 4.0 does not follow from base value 3.9322837275411593"),
+  // 10^-1.6560408744650132 = 0.02207796932162503 (Python: 10 ** -1.6560408744650132); 0.0221 is off by 1e-3 relative.
+  BadLineCase(name: "converted learning rate inconsistent", run: "bo_bis", old: "0.02207796932162503", new: Array("0.0221".utf8),
+              field: "solution.converted_values[3]", message: "learning_rate = 0.0221 does not follow from base value -1.6560408744650132"),
+  BadLineCase(name: "duplicate key", run: "bo_bis", old: "\"phase\": \"sampling\"", new: Array("\"phase\": \"sampling\", \"phase\": \"x\"".utf8),
+              field: "info.phase", message: "key 'phase' appears twice in one object"),
+  BadLineCase(name: "duplicate top-level key", run: "bo_bis", old: "\"info\": {", new: Array("\"score\": {}, \"info\": {".utf8),
+              field: "score", message: "key 'score' appears twice in one object"),
 ]
 
 @Suite struct BadTraceInputTests {
@@ -200,6 +232,42 @@ let badLineCases: [BadLineCase] = [
     #expect(outcomes[0].badLines.count == 1)
     #expect(outcomes[0].badLines[0].hasPrefix("\(file.path):3, field 'score.hellaswag.acc,none': non-finite number"))
     #expect(try db.recordedTrials(run: "bo_bis").map(\.trial.line) == [1, 2])
+  }
+
+  @Test func aCampaignAFileRenamedIntoCampaignBIsRefusedForItsRanks() throws {
+    // soo.json (llama-3.2-3b, rank in [2, 512]) line 1 proposes rank 256.5 (the centre of the box): outside B's [2, 64].
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let file = folder.appendingPathComponent("soo_A_bis.json")
+    try FileManager.default.copyItem(at: try Fixtures.traceFolder().appendingPathComponent("soo.json"), to: file)
+    let b = try CampaignCatalogue.shipped.campaign(named: "B")
+    let error = try #require(throws: LabError.self) { try ParsedTraceFile.read([file], campaign: b, algorithm: "soo") }
+    #expect(error.description.hasPrefix("\(file.path):1, field 'solution.base_value[0]': lora_rank = 257.0 is outside campaign llama-3.2-1b's range [2.0, 64.0]"), "\(error)")
+    // Without a campaign, no file lists soo_A_bis.json: refused as before.
+    #expect(throws: LabError.self) { try ParsedTraceFile.read([file]) }
+  }
+
+  @Test func aByteOrderMarkAndCRLFLineEndsAreAccepted() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let original = try recordedTraceFiles()[5]  // soo_bis
+    let lines = try recordedLines("soo_bis")
+    let file = folder.appendingPathComponent("soo_bis.json")
+    try (Data([0xEF, 0xBB, 0xBF]) + Data(lines.joined(separator: [0x0D, 0x0A])) + Data([0x0D, 0x0A])).write(to: file)
+    let converted = try ParsedTraceFile.read([file])
+    let plain = try ParsedTraceFile.read([original])
+    #expect(converted[0].trials.count == 51)  // soo_bis.json has 51 lines (wc -l)
+    #expect(converted[0].trials == plain[0].trials)
+  }
+
+  @Test func aHugeBadValueIsEchoedCutTo200Characters() throws {
+    let lines = try recordedLines("bo_bis")
+    let huge = String(repeating: "9", count: 1_000_000)
+    let bad = try replacing(lines[0], "\"opening_time\": \"", with: Array("\"opening_time\": \"\(huge)".utf8))
+    let error = try #require(throws: LabError.self) { try TraceParser.parseLine(bad, run: "bo_bis", file: "f.json", line: 1) }
+    #expect(error.location?.field == "timing.opening_time")
+    #expect(error.message.contains(String(repeating: "9", count: 200) + "… (1000019 bytes)"), "\(error.message.prefix(300))")
+    #expect(error.description.count < 400)
   }
 
   @Test func aMissingTraceFileIsNotFound() throws {
