@@ -171,6 +171,30 @@ public final class LabDatabase {
     }
   }
 
+  /// Opens another program's SQLite file read-only (an Optuna storage): no ownership check, no migration, no write.
+  /// - Throws: `.notFound` when there is no file; `.database` when it cannot be opened or is not SQLite.
+  public init(foreignReadOnly path: String) throws {
+    self.path = path
+    guard FileManager.default.fileExists(atPath: path) else {
+      throw LabError(.notFound, "database does not exist", location: .init(file: path))
+    }
+    var db: OpaquePointer?
+    let rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil)
+    handle = db
+    guard rc == SQLITE_OK else {
+      sqlite3_close_v2(db)
+      handle = nil
+      throw LabError(.database, "cannot open database", location: .init(file: path))
+    }
+    do {
+      _ = try query("SELECT count(*) FROM sqlite_master")
+    } catch {
+      sqlite3_close_v2(handle)
+      handle = nil
+      throw LabError(.database, "is not an SQLite database", location: .init(file: path))
+    }
+  }
+
   /// A fresh in-memory database with every migration applied (for tests and scratch work).
   public static func inMemory() throws -> LabDatabase { try LabDatabase(path: ":memory:") }
 

@@ -23,7 +23,13 @@ struct CampaignCreateCommand: ParsableCommand {
   var name: String?
 
   @Option(name: .long, help: "The campaign file (TOML; format in docs/campaigns.md).")
-  var from: String
+  var from: String?
+
+  @Option(name: .customLong("from-optuna"), help: "Or: an Optuna storage (SQLite) whose study's distributions give the space.")
+  var fromOptuna: String?
+
+  @Option(name: .customLong("optuna-study"), help: "The study of --from-optuna (default: its only one).")
+  var optunaStudy: String?
 
   @OptionGroup var database: DatabaseOptions
 
@@ -33,7 +39,7 @@ struct CampaignCreateCommand: ParsableCommand {
   func run() throws {
     try runReportingErrors {
       // Read and validate first, so that a bad file never creates or changes a database.
-      let campaign = try Campaign.read(fileAtPath: from, name: name)
+      let campaign = try Campaign.read(toml: from, optuna: fromOptuna, study: optunaStudy, name: name)
       let outcome = try LabDatabase(path: database.db).createCampaign(campaign, replace: replace)
       print("\(outcome.rawValue) campaign \(campaign.displayName): \(campaign.space.dimension) parameters, \(campaign.metrics.count) metrics, \(campaign.runs.count) runs listed, in \(database.db)")
     }

@@ -19,17 +19,35 @@ struct TracesCommand: ParsableCommand {
 struct TracesImportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "import",
-    abstract: "Import recorded trace files (JSON lines) into the database, all or nothing.",
+    abstract: "Import trace files (JSON lines, CSV, Optuna SQLite) into the database, all or nothing.",
     discussion: """
       Every file is validated before the database is touched, and all runs are written in one \
       transaction: a bad line stops the import (naming file, line and field) and leaves the \
       database as it was. Re-importing identical files changes nothing.
       """)
 
-  @Argument(help: "Trace files; each file's name (without .json) names its run. Default: traces/a100/*.json.")
+  @Argument(help: "Trace files (JSON lines), CSV files or Optuna storages (docs/importing.md). Default: traces/a100/*.json.")
   var files: [String] = []
 
   @OptionGroup var database: DatabaseOptions
+
+  @Option(name: .long, help: "The files' campaign (name or alias; default: the campaign file listing each file).")
+  var campaign: String?
+
+  @Option(name: .long, help: "seed (JSON lines), csv or optuna (default: by extension; .csv, .db/.sqlite are csv, optuna).")
+  var format: TraceFormat?
+
+  @Option(name: .customLong("optuna-study"), help: "The Optuna study to import (default: the storage's only one).")
+  var optunaStudy: String?
+
+  @Option(name: .long, help: "The algorithm that proposed the trials, as in 'hpolab run --algorithm'.")
+  var algorithm: String?
+
+  @Option(name: .customLong("run"), help: "The run's name (one file; default: its name without extension, or the study's).")
+  var runName: String?
+
+  @Option(name: .long, help: "CSV: the column of a parameter, metric, start, end or state, TARGET=HEADER (repeatable).")
+  var column: [String] = []
 
   @Flag(name: .long, help: "Import the good lines and list the bad ones instead of stopping at the first.")
   var skipBad = false
@@ -44,7 +62,10 @@ struct TracesImportCommand: ParsableCommand {
     try runReportingErrors {
       let urls = try files.isEmpty ? TraceFolder.traceFiles(in: URL(fileURLWithPath: "traces/a100")) : files.map { URL(fileURLWithPath: $0) }
       // Read and validate first, so that bad input never creates or changes a database.
-      let parsed = try ParsedTraceFile.read(urls, skipBad: skipBad)
+      let parsed = try TraceImportRequest(
+        files: urls, campaign: campaign, format: format, optunaStudy: optunaStudy, algorithm: algorithm, run: runName,
+        columns: column, skipBad: skipBad
+      ).read(database: database.db)
       let db = try LabDatabase(path: database.db)
       let outcomes = try db.importTraces(parsed, replace: replace)
       if json {
@@ -52,7 +73,8 @@ struct TracesImportCommand: ParsableCommand {
         return
       }
       for outcome in outcomes {
-        print("\(outcome.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(outcome.run): \(outcome.trials) lines from \(outcome.file)")
+        let leftOut = outcome.leftOut.map { $0 > 0 ? " (\($0) left out for their state)" : "" } ?? ""
+        print("\(outcome.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(outcome.run): \(outcome.trials) lines from \(outcome.file)\(leftOut)")
       }
       let total = outcomes.map(\.trials).reduce(0, +)
       print("\(outcomes.count) run\(outcomes.count == 1 ? "" : "s"), \(total) lines in \(database.db)")
@@ -65,6 +87,8 @@ struct TracesImportCommand: ParsableCommand {
     }
   }
 }
+
+extension TraceFormat: ExpressibleByArgument {}
 
 /// `hpolab traces list`: one row per recorded run.
 struct TracesListCommand: ParsableCommand {

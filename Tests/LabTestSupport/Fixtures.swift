@@ -34,6 +34,12 @@ public enum Fixtures {
   /// The seed's Llama-3.2-3B campaign (`campaigns/llama-3.2-3b.toml`, alias A).
   public static var llama3B: Campaign { campaign("llama-3.2-3b") }
 
+  /// A file of the Optuna fixture (`Tests/Fixtures/optuna/`, written by scripts/make_optuna_fixture.py with Optuna 5.0.0):
+  /// `lora-study.sqlite` (studies lora-demo, 24 of 27 trials complete, and lora-tiny, 6) and `lora-demo.csv`.
+  public static func optuna(_ name: String) -> URL {
+    repositoryRoot.appendingPathComponent("Tests/Fixtures/optuna/\(name)")
+  }
+
   /// The recorded trace folder, found by ``TraceFolder/locate(_:environment:)`` (honours `$HPOLAB_TRACES`).
   /// - Throws: `.notFound` when the traces are nowhere (run `make traces`).
   public static func traceFolder() throws -> URL {
